@@ -1,0 +1,115 @@
+/*
+ * cmd_scan: `stateguard scan [--format F] [--config FILE] PATH...`: scans
+ * files and directories on disk (or stdin with "-") and reports.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "core/pipeline.h"
+#include "core/util.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "source/files.h"
+
+struct scan_state {
+	struct scan_ctx ctx;
+	struct finding_list findings;
+};
+
+static int scan_one(const char *path, const unsigned char *data, size_t len, const char *err,
+                    void *arg)
+{
+	struct scan_state *s = arg;
+	size_t from = s->findings.n;
+	if (err) {
+		finding_list_add_error(&s->findings, path, "%s", err);
+	} else if (!data) {
+		char hb[32];
+		finding_list_add_error(&s->findings, path,
+		                       "file is %s, above the %s file limit: not examined",
+		                       util_human_bytes(len, hb, sizeof(hb)), "configured");
+	} else {
+		pipeline_scan_blob(&s->ctx, path, data, len);
+	}
+	policy_apply(s->ctx.policy, &s->findings, from);
+	return 0;
+}
+
+static void scan_usage(FILE *out)
+{
+	fputs("usage: stateguard scan [--format text|json|sarif] [--config FILE] PATH...\n\n"
+	      "Scans files and directories (recursively; '-' reads standard input) for\n"
+	      "Terraform/OpenTofu/Pulumi state, plans, backend caches and credentials.\n",
+	      out);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct scan_state s;
+	struct scan_limits limits;
+	struct report_opts ro = {REPORT_TEXT, REPORT_MODE_SCAN, 0};
+	const char *config = NULL;
+	struct policy *pol = NULL;
+	int rc = SG_EXIT_ERROR, i;
+	char err[512];
+
+	memset(&s, 0, sizeof(s));
+	finding_list_init(&s.findings);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			scan_usage(stdout);
+			return SG_EXIT_OK;
+		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			if (report_format_parse(argv[++i], &ro.format) < 0) {
+				sg_error("unknown format '%s' (text, json or sarif)", argv[i]);
+				return SG_EXIT_ERROR;
+			}
+		} else if (!strncmp(a, "--format=", 9)) {
+			if (report_format_parse(a + 9, &ro.format) < 0) {
+				sg_error("unknown format '%s' (text, json or sarif)", a + 9);
+				return SG_EXIT_ERROR;
+			}
+		} else if (!strcmp(a, "--config") && i + 1 < argc) {
+			config = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			sg_error("unknown option '%s' for scan", a);
+			scan_usage(stderr);
+			return SG_EXIT_ERROR;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		scan_usage(stderr);
+		return SG_EXIT_ERROR;
+	}
+	if (config && policy_load_file(&pol, config, err, sizeof(err)) < 0) {
+		sg_error("%s", err);
+		return SG_EXIT_ERROR;
+	}
+
+	scan_limits_default(&limits);
+	policy_limits(pol, &limits);
+	s.ctx.limits = &limits;
+	s.ctx.policy = pol;
+	s.ctx.out = &s.findings;
+	for (; i < argc; i++)
+		files_walk(argv[i], limits.file_bytes, scan_one, &s);
+
+	ro.color = ro.format == REPORT_TEXT && report_want_color(stdout);
+	if (report_print(stdout, &s.findings, &ro) < 0) {
+		sg_error("cannot write the report");
+		goto done;
+	}
+	rc = finding_list_exit_code(&s.findings);
+done:
+	finding_list_free(&s.findings);
+	policy_free(pol);
+	return rc;
+}

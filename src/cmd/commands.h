@@ -1,0 +1,20 @@
+/*
+ * commands: the subcommands, one cmd_<name>.c each. A command parses its
+ * arguments, builds a content source, runs the pipeline and reports; the logic
+ * lives in the modules it calls. Each returns the process exit status.
+ */
+#ifndef SG_COMMANDS_H
+#define SG_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* NULL-terminated table, defined in main.c. */
+extern const struct command commands[];
+
+int cmd_scan(int argc, char **argv);
+
+#endif

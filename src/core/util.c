@@ -1,0 +1,254 @@
+/*
+ * util: allocation wrappers that fail closed (exit 2, never a signal), bounded
+ * file/stream reading and byte-string helpers. Nothing here knows about Git or
+ * artifacts.
+ */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int sg_quiet;
+
+static void oom(void)
+{
+	static const char msg[] = "stateguard: out of memory; nothing was accepted\n";
+	ssize_t r = write(2, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(SG_EXIT_ERROR);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	va_start(ap, fmt);
+	int r = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return out;
+}
+
+void xgrow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / size)
+			oom();
+		ncap *= 2;
+	}
+	*v = xrealloc(*v, ncap * size);
+	*cap = ncap;
+}
+
+void sg_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("stateguard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void sg_warn(const char *fmt, ...)
+{
+	va_list ap;
+	if (sg_quiet)
+		return;
+	fputs("stateguard: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	unsigned char *buf = NULL;
+	int over = 0;
+
+	for (;;) {
+		xgrow((void **)&buf, &cap, n + 65536 + 1, 1);
+		size_t want = cap - n - 1;
+		if (n + want > max)
+			want = max - n;
+		size_t got = want ? fread(buf + n, 1, want, f) : 0;
+		n += got;
+		if (n >= max) {
+			int c = fgetc(f);
+			if (c != EOF)
+				over = 1;
+			break;
+		}
+		if (got < want) {
+			if (ferror(f)) {
+				free(buf);
+				return -1;
+			}
+			break;
+		}
+	}
+	buf[n] = 0;
+	*data = buf;
+	*len = n;
+	return over;
+}
+
+int util_read_file(const char *path, size_t max, unsigned char **data, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int rc = -1;
+	unsigned char *buf = NULL;
+
+	*data = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto done;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto done;
+	}
+	if ((uint64_t)st.st_size > max) {
+		*len = (size_t)st.st_size;
+		rc = 1;
+		goto done;
+	}
+	size_t size = (size_t)st.st_size, off = 0;
+	buf = xmalloc(size + 1);
+	while (off < size) {
+		ssize_t r = read(fd, buf + off, size - off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto done;
+		}
+		if (r == 0)
+			break; /* file shrank while reading: scan what is there */
+		off += (size_t)r;
+	}
+	buf[off] = 0;
+	*data = buf;
+	*len = off;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+const unsigned char *util_memmem(const unsigned char *hay, size_t hay_len, const char *needle,
+                                 size_t needle_len)
+{
+	if (!hay || needle_len > hay_len)
+		return NULL;
+	return memmem(hay, hay_len, needle, needle_len);
+}
+
+const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, const char *needle,
+                                     size_t needle_len)
+{
+	if (!hay || needle_len == 0 || needle_len > hay_len)
+		return NULL;
+	unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
+	unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
+	const unsigned char *p = hay, *end = hay + hay_len - needle_len + 1;
+	while (p < end) {
+		const unsigned char *a = memchr(p, lo, (size_t)(end - p));
+		const unsigned char *b = lo == up ? NULL : memchr(p, up, (size_t)(end - p));
+		const unsigned char *c = a && b ? (a < b ? a : b) : (a ? a : b);
+		if (!c)
+			return NULL;
+		if (strncasecmp((const char *)c, needle, needle_len) == 0)
+			return c;
+		p = c + 1;
+	}
+	return NULL;
+}
+
+int util_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+const char *util_basename(const char *path)
+{
+	const char *b = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' || *p == '!')
+			b = p + 1;
+	return b;
+}
+
+const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz)
+{
+	static const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, bufsz, "%llu bytes", (unsigned long long)n);
+	else
+		snprintf(buf, bufsz, "%.1f %s", v, units[u]);
+	return buf;
+}

@@ -1,0 +1,65 @@
+/*
+ * util: allocation that exits cleanly on exhaustion, small string helpers and
+ * bounded file reading. No policy, no detection: plumbing shared by every module.
+ */
+#ifndef SG_UTIL_H
+#define SG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit status for usage, configuration and internal errors. */
+#define SG_EXIT_OK 0
+#define SG_EXIT_BLOCK 1
+#define SG_EXIT_ERROR 2
+
+/*
+ * Allocation wrappers. On exhaustion they print "out of memory" and exit with
+ * SG_EXIT_ERROR (never a signal): a hook that cannot allocate rejects.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *v (of element size `size`) so that it holds at least `need` elements. */
+void xgrow(void **v, size_t *cap, size_t need, size_t size);
+
+/* Prints "stateguard: <msg>" on stderr. */
+void sg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 1 when quiet mode is on (set by main from -q/--quiet). */
+extern int sg_quiet;
+
+/*
+ * Reads a whole file into a NUL-terminated buffer (the NUL is not counted in
+ * *len). Files larger than `max` bytes are not read: returns 1 and sets *len to
+ * the file size. Returns 0 on success, -1 with errno set on error.
+ */
+int util_read_file(const char *path, size_t max, unsigned char **data, size_t *len);
+
+/* Reads a stream up to `max` bytes; returns 1 if the stream was longer (data holds max bytes). */
+int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len);
+
+/* memmem with a NULL-safe signature; returns a pointer into hay or NULL. */
+const unsigned char *util_memmem(const unsigned char *hay, size_t hay_len, const char *needle,
+                                 size_t needle_len);
+
+/* ASCII case-insensitive memmem. */
+const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, const char *needle,
+                                     size_t needle_len);
+
+/* 1 if s ends with suffix. */
+int util_ends_with(const char *s, const char *suffix);
+
+/* Last path component of a path that may contain '/' and '!' separators. */
+const char *util_basename(const char *path);
+
+/* Formats bytes as "12.3 MiB" into buf. */
+const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz);
+
+#endif

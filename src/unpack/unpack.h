@@ -1,0 +1,26 @@
+/*
+ * unpack: recognises containers (zip, gzip, tar, xz, bzip2, zstd) by their
+ * bytes and feeds each member back through the pipeline, within the budget of
+ * struct scan_limits. Budget and corruption problems become archive-limit /
+ * archive-corrupt findings (block): a container that cannot be read is never
+ * treated as clean.
+ */
+#ifndef SG_UNPACK_H
+#define SG_UNPACK_H
+
+#include <stddef.h>
+
+#include "core/pipeline.h"
+
+/* 1 if the bytes start like a container this module can open. */
+int unpack_is_container(const unsigned char *data, size_t len);
+
+/*
+ * Opens a container and scans every member with pipeline_scan_member(depth+1),
+ * member paths being "<path>!<member>". Returns 0 (findings may have been added),
+ * or -1 on an internal error.
+ */
+int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                     unsigned depth);
+
+#endif
