@@ -41,7 +41,15 @@ static void scan_usage(FILE *out)
 {
 	fputs("usage: stateguard scan [--format text|json|sarif] [--config FILE] PATH...\n\n"
 	      "Scans files and directories (recursively; '-' reads standard input) for\n"
-	      "Terraform/OpenTofu/Pulumi state, plans, backend caches and credentials.\n",
+	      "Terraform/OpenTofu/Pulumi state, plans, backend caches and credentials.\n\n"
+	      "Options:\n"
+	      "  --format F       text (default), json or sarif, on standard output\n"
+	      "  --config FILE    policy file (JSON; see stateguard(1))\n"
+	      "  -q, --quiet      print only blocking findings and errors\n\n"
+	      "Examples:\n"
+	      "  stateguard scan .\n"
+	      "  stateguard scan --format json infra.zip > findings.json\n"
+	      "  terraform show -json | stateguard scan -\n",
 	      out);
 }
 
@@ -77,9 +85,11 @@ int cmd_scan(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--config") && i + 1 < argc) {
 			config = argv[++i];
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--config")) {
+			sg_error("option '%s' needs a value; see 'stateguard scan --help'.", a);
+			return SG_EXIT_ERROR;
 		} else if (a[0] == '-' && a[1]) {
-			sg_error("unknown option '%s' for scan", a);
-			scan_usage(stderr);
+			sg_error("unknown option '%s' for scan; see 'stateguard scan --help'.", a);
 			return SG_EXIT_ERROR;
 		} else {
 			break;

@@ -23,8 +23,10 @@ int report_format_parse(const char *s, enum report_format *out)
 
 int report_want_color(FILE *f)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	if (nc && *nc)
+		return 0;
+	if (term && !strcmp(term, "dumb"))
 		return 0;
 	return isatty(fileno(f));
 }

@@ -33,7 +33,7 @@ struct report_opts {
 /* Parses "text", "json" or "sarif"; returns 0 or -1. */
 int report_format_parse(const char *s, enum report_format *out);
 
-/* 1 when colour should be used on `f` (a TTY, NO_COLOR unset). */
+/* 1 when colour should be used on `f`: a TTY, NO_COLOR unset or empty, TERM not "dumb". */
 int report_want_color(FILE *f);
 
 /* Prints the list in the chosen format. Returns 0, or -1 on a write error. */
