@@ -59,7 +59,8 @@ static int walk_dir(const char *dir, uint64_t max, files_cb cb, void *arg)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		size_t dl = strlen(dir);
