@@ -32,7 +32,7 @@ LIBSG    := $(BUILD)/libstateguard.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e install uninstall clean bench fuzz demo
+.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build demo
 
 all: $(BIN)
 
@@ -51,6 +51,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSG) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	    $(LIBSG) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# The regression replay compiles the fuzz targets themselves (tests/unit/test_regress.c).
+$(BUILD)/tests/test_regress: $(wildcard fuzz/*.c fuzz/*.h)
 
 test: $(BIN) $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
@@ -78,6 +81,35 @@ uninstall:
 
 bench: $(BIN)
 	bench/run.sh
+
+# Fuzzing (fuzz/README.md): every src/ file built again by clang with ASan+UBSan and
+# libFuzzer coverage into build/fuzz/, one binary per fuzz/fuzz_*.c, each run for
+# FUZZ_SECONDS (FUZZ_TARGETS="fuzz_unpack ..." to pick some).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?=
+FUZZ_BUILD   := build/fuzz
+FUZZ_CFLAGS   = $(filter-out -Werror,$(ALL_CFLAGS)) -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ     := $(SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_BIN     := $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(sort $(wildcard fuzz/fuzz_*.c)))
+
+$(FUZZ_BUILD)/obj/%.o: %.c $(shell find src -name '*.h')
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libstateguard.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_BUILD)/libstateguard.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libstateguard.a \
+	    $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build

@@ -8,6 +8,9 @@ BUILD=${BUILD:-build}
 export STATEGUARD="$PWD/$BUILD/stateguard"
 export SG_BUILD="$PWD/$BUILD"
 export SG_ROOT="$PWD"
+# A sanitizer report must never pass for "blocked" (exit 1): give it its own status.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktrace=1"
 mode=${1:-all}
 filter=${2:-}
 [[ $mode == --unit-only || $mode == --e2e-only || $mode == all ]] || { filter=$mode; mode=all; }

@@ -1,0 +1,29 @@
+/*
+ * fuzz_unpack: the archive layer (zip, tar, gzip, xz, bzip2, zstd) on raw
+ * input, the way pipeline.c calls it: only when unpack_is_container agrees.
+ * Members recurse through the pipeline with the default budgets.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "unpack/unpack.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct scan_ctx ctx;
+	struct scan_limits limits;
+	struct finding_list out;
+
+	unsigned char *copy = malloc(size + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	copy[size] = 0;
+	fuzz_ctx_init(&ctx, &limits, &out);
+	if (unpack_is_container(copy, size))
+		unpack_container(&ctx, "archive", copy, size, 0);
+	finding_list_free(&out);
+	free(copy);
+	return 0;
+}
