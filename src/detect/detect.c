@@ -1,7 +1,8 @@
 /*
- * detect: entry point of the detectors. Minimal first cut (state v4 only) that
- * the detector families replace; it shows the contract: parse once, within a
- * budget, and append findings to ctx->out.
+ * detect: the entry point of the detectors. It strips a BOM, runs the sound
+ * prefilter, parses JSON once within its budget, hands the blob to every family
+ * and applies the name fallback (a state-named file is never passed silently).
+ * It does not know any format itself: each family lives in its own file.
  */
 #include "detect/detect.h"
 
@@ -9,25 +10,119 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "core/util.h"
+#include "detect/detect_int.h"
+
+int name_is_state(const char *base, const char *path)
+{
+	return util_ends_with(base, ".tfstate") || util_ends_with(base, ".tfstate.backup") ||
+	       !strcmp(base, "tfstate") || !strcmp(base, "tfstate-prev") ||
+	       strstr(path, "terraform.tfstate.d/") != NULL;
+}
+
+int name_is_backend_snapshot(const char *path)
+{
+	return util_ends_with(path, ".terraform/terraform.tfstate") ||
+	       !strcmp(path, ".terraform/terraform.tfstate");
+}
+
+static int only_space(const unsigned char *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != ' ' && d[i] != '\t' && d[i] != '\r' && d[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* A JSON blob that may be an artifact but could not be parsed within the limits. */
+static void report_limit(struct blob *b, const char *why)
+{
+	char hb[32], lb[32];
+	cJSON *d = cJSON_CreateObject();
+	if (d) {
+		cJSON_AddNumberToObject(d, "size", (double)b->len);
+		cJSON_AddNumberToObject(d, "parse_bytes", (double)b->ctx->limits->parse_bytes);
+	}
+	char *msg = xasprintf(
+	    "%s (%s; parse limit %s) and may be Terraform/OpenTofu/Pulumi state, so it is blocked "
+	    "unexamined. Check the file; to examine it, raise limits.parse_bytes in the "
+	    "stateguard configuration.",
+	    why, util_human_bytes(b->len, hb, sizeof(hb)),
+	    util_human_bytes(b->ctx->limits->parse_bytes, lb, sizeof(lb)));
+	finding_list_add(b->ctx->out, "scan-limit", SG_SEV_BLOCK, b->path, msg, d);
+	free(msg);
+}
+
+/* A state-named file whose content no family recognised. */
+static void name_fallback(struct blob *b)
+{
+	const char *msg;
+	enum sg_severity sev = SG_SEV_BLOCK;
+	if (only_space(b->data, b->len)) {
+		msg = "Empty file named like Terraform state: nothing to destroy, but state files do "
+		      "not belong in the repository.";
+		sev = SG_SEV_WARN;
+	} else if (b->json == JSON_OK) {
+		msg = "Named like Terraform state but not recognisable as state: check it and keep "
+		      "state files out of the repository.";
+		sev = SG_SEV_WARN;
+	} else {
+		msg = "Named like Terraform state but not valid state JSON (truncated or corrupt "
+		      "state still maps live infrastructure): treated as state.";
+	}
+	cJSON *d = cJSON_CreateObject();
+	if (d)
+		cJSON_AddStringToObject(d, "matched_by", "file name");
+	finding_list_add(b->ctx->out, "tf-state", sev, b->path, msg, d);
+}
 
 int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                 unsigned depth)
 {
-	(void)depth;
-	if (!util_memmem(data, len, "lineage", 7))
-		return 0;
-	cJSON *root = cJSON_ParseWithLength((const char *)data, len);
-	if (!root)
-		return 0;
-	cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
-	cJSON *lineage = cJSON_GetObjectItemCaseSensitive(root, "lineage");
-	cJSON *resources = cJSON_GetObjectItemCaseSensitive(root, "resources");
-	if (cJSON_IsNumber(version) && version->valuedouble == 4 && cJSON_IsString(lineage) &&
-	    cJSON_IsArray(resources))
-		finding_list_add(ctx->out, "tf-state", SG_SEV_BLOCK, path, "Terraform state", NULL);
-	cJSON_Delete(root);
-	return 0;
+	struct blob b;
+	int rc = 0;
+	memset(&b, 0, sizeof(b));
+	b.ctx = ctx;
+	b.path = path;
+	b.base = util_basename(path);
+	b.data = data;
+	b.len = len;
+	b.depth = depth;
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		b.data += 3;
+		b.len -= 3;
+	}
+	b.pf = prefilter_run(b.data, b.len);
+
+	int state_name = name_is_state(b.base, path);
+	size_t i = 0;
+	while (i < b.len && (b.data[i] == ' ' || b.data[i] == '\t' || b.data[i] == '\r' ||
+	                     b.data[i] == '\n'))
+		i++;
+	int object = i < b.len && b.data[i] == '{';
+	size_t before = ctx->out->n;
+
+	if ((b.pf & PF_JSON) || (state_name && object)) {
+		b.json = json_doc_parse(b.data, b.len, ctx->limits->parse_bytes, &b.root);
+		if (b.json == JSON_TOO_LARGE)
+			report_limit(&b, "JSON document too large to examine");
+		else if (b.json == JSON_OVER_BUDGET)
+			report_limit(&b, "JSON document too complex to examine (memory budget or "
+			             "nesting limit)");
+	}
+
+	if (tf_encrypted_detect(&b) < 0 || tf_state_detect(&b) < 0 || tf_backend_detect(&b) < 0 ||
+	    tf_show_json_detect(&b) < 0 || pulumi_detect(&b) < 0 ||
+	    tf_cli_credentials_detect(&b) < 0 || tf_plan_legacy_detect(&b) < 0)
+		rc = -1;
+
+	if (state_name && ctx->out->n == before)
+		name_fallback(&b);
+
+	if (tokens_detect(&b) < 0)
+		rc = -1;
+	if (rc < 0)
+		finding_list_add_error(ctx->out, path, "internal error while examining this content");
+	cJSON_Delete(b.root);
+	return rc;
 }

@@ -1,0 +1,127 @@
+/*
+ * detect_int: what the detector families share inside src/detect/ (never
+ * included from outside): the per-blob view handed to every family, the
+ * budgeted JSON parse, the prefilter verdicts and small helpers for details.
+ */
+#ifndef SG_DETECT_INT_H
+#define SG_DETECT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/pipeline.h"
+
+/* ---- prefilter.c: sound "cannot be this family" verdicts ---- */
+
+/* Families the prefilter may rule out (bit flags). */
+enum {
+	PF_JSON = 1u << 0,     /* a JSON object that may be a JSON artifact (state, snapshot, ...) */
+	PF_BINARY = 1u << 1,   /* starts with the "tfstate"/"tfplan" magic */
+	PF_HCL = 1u << 2,      /* may hold backend/cloud/remote_state/encryption/credentials blocks */
+	PF_TOKENS = 1u << 3,   /* may hold a token, key or private key block */
+	PF_PARTIAL = 1u << 4,  /* may be a flat partial backend file */
+};
+
+/* Streaming prefilter: feed chunks in order; the verdict holds for the whole stream. */
+struct prefilter {
+	unsigned flags;             /* PF_* bits that may match */
+	int first_seen;             /* first non-space byte seen */
+	unsigned char first;        /* that byte */
+	size_t off;                 /* bytes fed so far */
+	unsigned char head[8];      /* first bytes (magic) */
+	size_t head_len;
+	unsigned char tail[32];     /* last bytes of the previous chunk (needles across chunks) */
+	size_t tail_len;
+};
+
+void prefilter_init(struct prefilter *pf);
+void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len);
+/* Whole-buffer convenience: init + feed; returns the PF_* bits that may match. */
+unsigned prefilter_run(const unsigned char *data, size_t len);
+
+/* ---- json_doc.c: one budgeted cJSON parse per blob ---- */
+
+enum json_status {
+	JSON_NOT_TRIED = 0, /* the prefilter ruled JSON artifacts out */
+	JSON_OK,            /* root is a parsed object */
+	JSON_INVALID,       /* not JSON (or not an object) */
+	JSON_TOO_LARGE,     /* above limits->parse_bytes: not parsed */
+	JSON_OVER_BUDGET,   /* parse ran out of its memory budget */
+};
+
+/*
+ * Parses data[0..len) (BOM already skipped) with a memory budget of roughly
+ * 8x the input. On JSON_OK *root is set (free with cJSON_Delete).
+ */
+enum json_status json_doc_parse(const unsigned char *data, size_t len, uint64_t parse_bytes,
+                                cJSON **root);
+
+/* Case-insensitive member lookup (Go's encoding/json matches keys that way). */
+cJSON *json_get(const cJSON *obj, const char *key);
+/* 1 if item is a number with an integral value in [lo, hi]. */
+int json_is_int(const cJSON *item, double lo, double hi);
+/* 1 if item is a string of the 8-4-4-4-12 hex UUID shape. */
+int json_is_uuid(const cJSON *item);
+
+/* ---- the blob view every family receives ---- */
+
+struct blob {
+	struct scan_ctx *ctx;
+	const char *path;          /* display path */
+	const char *base;          /* last component of path (after '/' or '!') */
+	const unsigned char *data; /* content with a UTF-8 BOM skipped */
+	size_t len;
+	unsigned depth;
+	unsigned pf;               /* prefilter verdict (PF_* bits) */
+	enum json_status json;
+	cJSON *root;               /* parsed root object when json == JSON_OK */
+	int state_found;           /* a state-like finding was made for this blob */
+};
+
+/* ---- families; each returns 0 or -1 on an internal error ---- */
+
+int tf_state_detect(struct blob *b);       /* tf_state.c: v0-v4 state, name fallback */
+int tf_backend_detect(struct blob *b);     /* tf_backend.c: snapshot, blocks, partial files */
+int tf_show_json_detect(struct blob *b);   /* tf_show_json.c */
+int tf_encrypted_detect(struct blob *b);   /* tf_encrypted.c */
+int tf_plan_legacy_detect(struct blob *b); /* tf_plan_legacy.c */
+int pulumi_detect(struct blob *b);         /* pulumi.c */
+int tf_cli_credentials_detect(struct blob *b); /* tf_cli_credentials.c */
+int tokens_detect(struct blob *b);         /* tokens.c */
+
+/* Name helpers (detect.c). */
+int name_is_state(const char *base, const char *path);
+int name_is_backend_snapshot(const char *path);
+
+/* ---- details helpers (tf_state.c) ---- */
+
+/*
+ * Per-type counter for "aws_db_instance ×1, aws_vpc ×2" and secret attribute
+ * names, shared by the state-like families.
+ */
+struct type_count {
+	char *type;
+	size_t n;
+};
+struct state_summary {
+	struct type_count *types;
+	size_t ntypes, cap;
+	size_t resources; /* managed resource instances: what destroy would delete */
+	size_t data_sources;
+	cJSON *secret_attrs; /* array of "type.name.attr" strings (names only) */
+};
+void state_summary_init(struct state_summary *s);
+void state_summary_free(struct state_summary *s);
+void state_summary_add_type(struct state_summary *s, const char *type, size_t n);
+void state_summary_add_secret(struct state_summary *s, const char *res, const char *attr);
+/* 1 if an attribute name usually holds a secret (password, secret, token, private_key_pem, ...). */
+int secret_attr_name(const char *name);
+/* Adds resource_count/resource_types/secret_attributes to details; returns the types text. */
+char *state_summary_finish(struct state_summary *s, cJSON *details);
+
+/* Builds the standard state-like message into a new string. */
+char *state_message(const char *what, size_t resources, const char *types);
+
+#endif

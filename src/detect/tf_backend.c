@@ -1,0 +1,10 @@
+/*
+ * tf_backend: first landing placeholder (filled in by the next commit).
+ */
+#include "detect/detect_int.h"
+
+int tf_backend_detect(struct blob *b)
+{
+	(void)b;
+	return 0;
+}
