@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "cmd/commands.h"
 #include "core/pipeline.h"
 #include "core/util.h"
@@ -32,9 +34,47 @@ static int scan_one(const char *path, const unsigned char *data, size_t len, con
 		                       util_human_bytes(len, hb, sizeof(hb)), "configured");
 	} else {
 		pipeline_scan_blob(&s->ctx, path, data, len);
+		if (s->findings.n > from) {
+			/* the blob id lets allow entries pin reviewed content, as in the hooks */
+			git_oid oid;
+			char hex[GIT_OID_HEXSZ + 1];
+			if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) {
+				git_oid_tostr(hex, sizeof(hex), &oid);
+				for (size_t k = from; k < s->findings.n; k++)
+					if (!s->findings.v[k].blob)
+						s->findings.v[k].blob = xstrdup(hex);
+			}
+		}
 	}
 	policy_apply(s->ctx.policy, &s->findings, from);
 	return 0;
+}
+
+/* --config FILE, else the nearest .stateguard.json above the current directory. */
+static int scan_load_policy(const char *config, struct policy **pol)
+{
+	char err[600], *root = NULL, *found = NULL;
+	int rc = -1;
+	if (!config) {
+		found = policy_discover(".", &root);
+		if (!found)
+			return 0;
+		config = found;
+	} else {
+		root = realpath(".", NULL);
+	}
+	if (policy_load_file(pol, config, err, sizeof(err)) < 0) {
+		sg_error("%s", err);
+		sg_error("fix the configuration: stateguard does not scan with a policy it cannot read");
+		goto done;
+	}
+	if (root)
+		policy_set_root(*pol, root);
+	rc = 0;
+done:
+	free(found);
+	free(root);
+	return rc;
 }
 
 static void scan_usage(FILE *out)
@@ -44,7 +84,8 @@ static void scan_usage(FILE *out)
 	      "Terraform/OpenTofu/Pulumi state, plans, backend caches and credentials.\n\n"
 	      "Options:\n"
 	      "  --format F       text (default), json or sarif, on standard output\n"
-	      "  --config FILE    policy file (JSON; see stateguard(1))\n"
+	      "  --config FILE    policy file (paths relative to the current directory);\n"
+	      "                   default: the first .stateguard.json above the current directory\n"
 	      "  -q, --quiet      print only blocking findings and errors\n\n"
 	      "Examples:\n"
 	      "  stateguard scan .\n"
@@ -61,7 +102,6 @@ int cmd_scan(int argc, char **argv)
 	const char *config = NULL;
 	struct policy *pol = NULL;
 	int rc = SG_EXIT_ERROR, i;
-	char err[512];
 
 	memset(&s, 0, sizeof(s));
 	finding_list_init(&s.findings);
@@ -99,10 +139,8 @@ int cmd_scan(int argc, char **argv)
 		scan_usage(stderr);
 		return SG_EXIT_ERROR;
 	}
-	if (config && policy_load_file(&pol, config, err, sizeof(err)) < 0) {
-		sg_error("%s", err);
+	if (scan_load_policy(config, &pol) < 0)
 		return SG_EXIT_ERROR;
-	}
 
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);

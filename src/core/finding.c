@@ -54,6 +54,7 @@ static void finding_free(struct finding *f)
 	free(f->blob);
 	free(f->allowed_by);
 	free(f->note);
+	free(f->id);
 }
 
 void finding_list_free(struct finding_list *l)
@@ -96,6 +97,15 @@ struct finding *finding_list_add_error(struct finding_list *l, const char *path,
 	free(msg);
 	f->is_error = 1;
 	return f;
+}
+
+void finding_list_remove(struct finding_list *l, size_t i)
+{
+	if (i >= l->n)
+		return;
+	finding_free(&l->v[i]);
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+	l->n--;
 }
 
 void finding_list_move(struct finding_list *dst, struct finding_list *src)

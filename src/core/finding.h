@@ -28,6 +28,7 @@ struct finding {
 	char *blob;       /* hex id of the top-level git blob, or NULL */
 	char *allowed_by; /* reason text of the allow entry that matched, or NULL */
 	char *note;       /* policy remark, e.g. "allow entry expired on ..." */
+	char *id;         /* FINDING-ID for `stateguard allow` (set by policy_apply) or NULL */
 	int is_error;     /* 1: the content could not be examined (exit 2) */
 };
 
@@ -53,6 +54,9 @@ struct finding *finding_list_add(struct finding_list *l, const char *rule, enum 
 /* Appends a scan error: rule "scan-error", severity block, is_error set. */
 struct finding *finding_list_add_error(struct finding_list *l, const char *path, const char *fmt,
                                        ...) __attribute__((format(printf, 3, 4)));
+
+/* Removes and frees finding i, keeping the order of the others. */
+void finding_list_remove(struct finding_list *l, size_t i);
 
 /* Moves every finding of src to the end of dst; src is left empty. */
 void finding_list_move(struct finding_list *dst, struct finding_list *src);

@@ -14,9 +14,12 @@
 
 struct policy;
 
+#define POLICY_FILE ".stateguard.json"
+
 /*
  * Parses a config document (`name` is used in messages). On error returns -1
- * and writes a message naming the key and line into err.
+ * and writes "NAME:LINE: KEY: problem" into err. Strict: unknown keys, wrong
+ * types, duplicate keys, malformed globs, dates and fingerprints are errors.
  */
 int policy_parse(struct policy **out, const char *name, const char *text, size_t len, char *err,
                  size_t errsz);
@@ -26,13 +29,69 @@ int policy_load_file(struct policy **out, const char *path, char *err, size_t er
 
 void policy_free(struct policy *p);
 
+/*
+ * Looks for .stateguard.json in `dir` and its parents. Returns the file's path
+ * (caller frees) and its directory in *root (caller frees), or NULL if none.
+ */
+char *policy_discover(const char *dir, char **root);
+
+/*
+ * Makes finding paths relative to `root` before globs are matched (scan of a
+ * work tree). Without a root, paths are taken as already relative (hooks).
+ */
+void policy_set_root(struct policy *p, const char *root);
+
+/* The path relative to the config root, members ('!') kept. Caller frees. */
+char *policy_relpath(const struct policy *p, const char *path);
+
 /* Applies limits from the config (if any) over the defaults in l. */
 void policy_limits(const struct policy *p, struct scan_limits *l);
 
 /*
- * Applies severities and allow entries to findings [from, l->n). `p` may be NULL
- * (built-in defaults).
+ * Applies severities and allow entries to findings [from, l->n) and gives each
+ * its FINDING-ID. `p` may be NULL (built-in defaults). Findings of rules set to
+ * "off" are removed; an expired allow entry leaves a note on the finding.
  */
 void policy_apply(const struct policy *p, struct finding_list *l, size_t from);
+
+/*
+ * The short stable id of a finding: "sg-" + 12 hex of SHA-256 over rule, path
+ * relative to the root and blob id. Written into out (at least 16 bytes).
+ */
+void policy_finding_id(const struct policy *p, const struct finding *f, char *out, size_t outsz);
+
+/*
+ * Combines a base policy (server or user) with a repository policy into a new
+ * one: environments, limits and allow entries come from the repository (limits
+ * from the base where it sets them); rules come from the repository except that
+ * a rule the base sets to block stays block, and a finding a detector reports
+ * at block is never lowered by the repository. Either may be NULL.
+ */
+struct policy *policy_combine(const struct policy *base, const struct policy *repo);
+
+/*
+ * Marks the allow entries of p that `before` does not have as fresh: a fresh
+ * entry never allows a finding (a push may not add an exception together with
+ * the content it excuses); the finding's note says so.
+ */
+void policy_mark_fresh(struct policy *p, const struct policy *before);
+
+/* 1 if a server policy asks pre-receive to read the repository's config too. */
+int policy_repository_config(const struct policy *p);
+
+/* Environments, for detect/identifiers. */
+size_t policy_env_count(const struct policy *p);
+const char *policy_env_name(const struct policy *p, size_t env);
+/* 1 if the top-level part of a relative path lies in the environment's paths. */
+int policy_env_home(const struct policy *p, size_t env, const char *relpath);
+
+/*
+ * Finds every identifier and fingerprint of every environment in data, on
+ * identifier boundaries. cb gets the environment, the match's offset and length
+ * and whether it was a fingerprint; a non-zero return stops the search.
+ */
+typedef int (*policy_ident_cb)(size_t env, size_t off, size_t len, int hashed, void *arg);
+int policy_find_identifiers(const struct policy *p, const unsigned char *data, size_t len,
+                            policy_ident_cb cb, void *arg);
 
 #endif

@@ -46,6 +46,8 @@ int report_print(FILE *out, const struct finding_list *l, const struct report_op
 cJSON *report_finding_json(const struct finding *f)
 {
 	cJSON *o = cJSON_CreateObject();
+	if (f->id)
+		cJSON_AddStringToObject(o, "id", f->id);
 	cJSON_AddStringToObject(o, "rule", f->rule);
 	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
 	cJSON_AddStringToObject(o, "path", f->path);

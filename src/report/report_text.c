@@ -78,6 +78,8 @@ static void print_finding(FILE *out, const struct finding *f, const struct palet
 	}
 	if (f->allowed_by)
 		fprintf(out, "        allowed: %s\n", f->allowed_by);
+	if (f->id && !f->is_error && !f->allowed_by)
+		fprintf(out, "        %sid:%s %s\n", p->dim, p->reset, f->id);
 	if (f->note)
 		fprintf(out, "        note: %s\n", f->note);
 }

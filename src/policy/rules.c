@@ -1,0 +1,82 @@
+/*
+ * rules: the rule catalog. A new detector rule is added here so that configs
+ * may name it (unknown ids in a config are errors: a typo must not pass) and
+ * SARIF can explain it. No detection logic lives here.
+ */
+#include "policy/rules.h"
+
+#include <string.h>
+
+#define STATE_FIX                                                                                 \
+	"Remove it from the commit (git rm --cached), ignore it in .gitignore and keep state in a " \
+	"remote backend with locking."
+#define SECRET_FIX "Remove it from the commit and rotate the credential: once committed it is leaked."
+
+const struct rule_info rules_catalog[] = {
+	{"tf-state", "Terraform/OpenTofu state",
+	 "A Terraform/OpenTofu state file lists every resource an environment controls and often "
+	 "secrets; with it, terraform destroy deletes that infrastructure. " STATE_FIX},
+	{"tf-state-encrypted", "OpenTofu encrypted state",
+	 "An OpenTofu encrypted state envelope: encrypted, but still the state of a live "
+	 "environment. " STATE_FIX},
+	{"tf-backend-snapshot", "Terraform backend cache (.terraform/terraform.tfstate)",
+	 "The .terraform/ backend snapshot records where live state is and sometimes backend "
+	 "credentials. Ignore .terraform/ and never commit it."},
+	{"tf-plan", "Saved Terraform plan",
+	 "A saved plan embeds the prior state and configuration, secrets included. Do not commit "
+	 "plan files; produce them in CI and keep them as protected artifacts."},
+	{"tf-show-json", "terraform show -json output",
+	 "JSON output of terraform show holds the full state or plan values. " STATE_FIX},
+	{"pulumi-state", "Pulumi state", "A Pulumi checkpoint or stack export. " STATE_FIX},
+	{"tf-cli-credentials", "Terraform CLI credentials",
+	 "A CLI configuration or credentials.tfrc.json with an API token. " SECRET_FIX},
+	{"tfc-token", "HCP Terraform / TFE API token", "An .atlasv1. API token. " SECRET_FIX},
+	{"aws-access-key", "AWS access key id", "An AWS access key id. " SECRET_FIX},
+	{"aws-secret-key", "AWS secret access key", "An AWS secret access key. " SECRET_FIX},
+	{"vault-token", "HashiCorp Vault token", "A Vault token. " SECRET_FIX},
+	{"private-key", "Private key", "A PEM or OpenSSH private key block. " SECRET_FIX},
+	{"tf-backend-credentials", "Credentials in a backend configuration",
+	 "A backend, cloud, remote_state or encryption block with a literal credential. Pass "
+	 "backend credentials through the environment instead. " SECRET_FIX},
+	{"tf-local-backend", "Local backend",
+	 "A backend \"local\" block keeps state in the work tree, where it gets committed. Use a "
+	 "remote backend with locking."},
+	{"archive-corrupt", "Corrupt or inconsistent archive",
+	 "The archive could not be read consistently, so its content cannot be proven clean. "
+	 "Repair or remove it."},
+	{"archive-encrypted", "Encrypted archive member",
+	 "An encrypted archive member cannot be examined; its name suggests what it holds."},
+	{"archive-limit", "Archive budget exceeded",
+	 "Unpacking stopped at a configured limit (depth, bytes, members or ratio). Raise the limit "
+	 "in .stateguard.json \"limits\" if the archive is legitimate."},
+	{"scan-error", "Content that could not be examined",
+	 "stateguard does not pass what it could not read. Fix the cause named in the message."},
+	{"prod-identifier", "Environment identifier outside its environment",
+	 "An identifier (account id, bucket, endpoint, ARN, ...) that .stateguard.json assigns to an "
+	 "environment appears outside that environment's paths. Move the value to that "
+	 "environment's directory or read it from a variable or data source."},
+	{"env-mismatch", "Backend of one environment pointing at another",
+	 "Backend configuration under one environment's paths names another environment's bucket, "
+	 "key, account, workspace or endpoint: terraform destroy run there would act on the other "
+	 "environment. Point the backend at this environment's own state."},
+	{"aws-arn", "AWS ARN with an account id",
+	 "A hard-coded ARN reveals the account id and resource layout. Prefer data sources or "
+	 "variables; list production identifiers in .stateguard.json environments."},
+	{"aws-endpoint", "AWS resource hostname",
+	 "A hard-coded RDS/Aurora, ELB, ElastiCache or CloudFront hostname of a live resource. Read "
+	 "it from outputs or configuration instead."},
+	{"aws-resource-id", "EC2-style resource id",
+	 "A hard-coded EC2-style id (vpc-, subnet-, sg-, i-, ...) ties code to one live resource. "
+	 "Use data sources or variables."},
+	{"azure-subscription-id", "Azure subscription id in a resource id",
+	 "An Azure resource id with its subscription id. Use data sources or variables."},
+	{NULL, NULL, NULL},
+};
+
+const struct rule_info *rules_find(const char *id)
+{
+	for (const struct rule_info *r = rules_catalog; r->id; r++)
+		if (!strcmp(r->id, id))
+			return r;
+	return NULL;
+}
