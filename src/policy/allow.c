@@ -12,7 +12,7 @@
 #include "core/util.h"
 #include "policy/glob.h"
 #include "policy/policy_int.h"
-#include "policy/tokens.h"
+#include "policy/idtoken.h"
 
 void policy_finding_id(const struct policy *p, const struct finding *f, char *out, size_t outsz)
 {
@@ -20,7 +20,7 @@ void policy_finding_id(const struct policy *p, const struct finding *f, char *ou
 	char *rel = policy_relpath(p, f->path);
 	char *text = xasprintf("%s%c%s%c%s", f->rule, 0, rel, 0, f->blob ? f->blob : "");
 	size_t tl = strlen(f->rule) + 1 + strlen(rel) + 1 + (f->blob ? strlen(f->blob) : 0);
-	if (tokens_hash("", (const unsigned char *)text, tl, d) < 0)
+	if (idtoken_hash("", (const unsigned char *)text, tl, d) < 0)
 		memset(d, 0, sizeof(d));
 	snprintf(out, outsz, "sg-%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5]);
 	free(text);

@@ -12,7 +12,7 @@
 #include "core/util.h"
 #include "policy/glob.h"
 #include "policy/policy_int.h"
-#include "policy/tokens.h"
+#include "policy/idtoken.h"
 
 static int lit_cmp(const void *a, const void *b)
 {
@@ -72,19 +72,19 @@ int policy_env_home(const struct policy *p, size_t env, const char *relpath)
 
 struct fp_search {
 	const struct policy *p;
-	struct tokens_hasher **h;
+	struct idtoken_hasher **h;
 	policy_ident_cb cb;
 	void *arg;
 	int failed;
 };
 
-static int fp_token(const unsigned char *d, size_t off, size_t len, enum token_kind kind, void *arg)
+static int fp_token(const unsigned char *d, size_t off, size_t len, enum idtoken_kind kind, void *arg)
 {
 	(void)kind;
 	struct fp_search *s = arg;
 	for (size_t salt = 0; salt < s->p->nsalts; salt++) {
 		struct policy_fp key;
-		if (tokens_hasher_hash(s->h[salt], d + off, len, key.digest) < 0) {
+		if (idtoken_hasher_hash(s->h[salt], d + off, len, key.digest) < 0) {
 			s->failed = 1;
 			return -1;
 		}
@@ -120,15 +120,15 @@ static int find_literals(const struct policy *p, const unsigned char *d, size_t 
 		size_t lo = first[c], hi = first[c + 1];
 		if (lo == hi)
 			continue;
-		int word_start = !(i > 0 && tokens_is_ident_char(d[i - 1]));
+		int word_start = !(i > 0 && idtoken_is_ident_char(d[i - 1]));
 		for (size_t j = lo; j < hi; j++) {
 			const struct policy_lit *l = &p->lits[j];
 			if (l->len > len - i || memcmp(d + i, l->text, l->len))
 				continue;
-			if (tokens_is_ident_char(c) && !word_start)
+			if (idtoken_is_ident_char(c) && !word_start)
 				continue;
-			if (tokens_is_ident_char((unsigned char)l->text[l->len - 1]) && i + l->len < len &&
-			    tokens_is_ident_char(d[i + l->len]))
+			if (idtoken_is_ident_char((unsigned char)l->text[l->len - 1]) && i + l->len < len &&
+			    idtoken_is_ident_char(d[i + l->len]))
 				continue;
 			if (cb(l->env, i, l->len, 0, arg))
 				return 1;
@@ -149,14 +149,14 @@ int policy_find_identifiers(const struct policy *p, const unsigned char *data, s
 	struct fp_search s = {p, xcalloc(p->nsalts, sizeof(*s.h)), cb, arg, 0};
 	int rc = 0;
 	for (size_t i = 0; i < p->nsalts; i++)
-		if (!(s.h[i] = tokens_hasher_new(p->salts[i])))
+		if (!(s.h[i] = idtoken_hasher_new(p->salts[i])))
 			s.failed = 1;
 	if (!s.failed)
-		tokens_scan(data, len, fp_token, &s);
+		idtoken_scan(data, len, fp_token, &s);
 	if (s.failed)
 		rc = -1;
 	for (size_t i = 0; i < p->nsalts; i++)
-		tokens_hasher_free(s.h[i]);
+		idtoken_hasher_free(s.h[i]);
 	free(s.h);
 	return rc;
 }

@@ -1,9 +1,9 @@
 /*
- * tokens: one left-to-right pass that yields candidate identifier tokens, and
+ * idtoken: one left-to-right pass that yields candidate identifier tokens, and
  * their salted hash (OpenSSL libcrypto). It does not know environments or
  * rules: env.c and detect/identifiers.c decide what a token means.
  */
-#include "policy/tokens.h"
+#include "policy/idtoken.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 
 #include "core/util.h"
 
-int tokens_is_ident_char(unsigned char c)
+int idtoken_is_ident_char(unsigned char c)
 {
 	return isalnum(c) || c == '_' || c == '-';
 }
@@ -28,7 +28,7 @@ static int is_arn_end(unsigned char c)
 	return c <= ' ' || c >= 0x7f || strchr("\"'`,;()[]{}<>|\\", c);
 }
 
-int tokens_scan(const unsigned char *d, size_t len, tokens_cb cb, void *arg)
+int idtoken_scan(const unsigned char *d, size_t len, idtoken_cb cb, void *arg)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -54,7 +54,7 @@ int tokens_scan(const unsigned char *d, size_t len, tokens_cb cb, void *arg)
 		size_t n = end - i;
 		int rc = 0;
 		if (n == 12 && digits == 12) {
-			rc = cb(d, i, n, TOKEN_ACCOUNT, arg);
+			rc = cb(d, i, n, IDTOKEN_ACCOUNT, arg);
 		} else if (n == 3 && !memcmp(d + i, "arn", 3) && e < len && d[e] == ':') {
 			size_t a = e;
 			while (a < len && a - i < 2048 && !is_arn_end(d[a]))
@@ -63,9 +63,9 @@ int tokens_scan(const unsigned char *d, size_t len, tokens_cb cb, void *arg)
 			for (size_t k = i; k < a; k++)
 				colons += d[k] == ':';
 			if (colons >= 5)
-				rc = cb(d, i, a - i, TOKEN_ARN, arg);
+				rc = cb(d, i, a - i, IDTOKEN_ARN, arg);
 		} else if (!under && letters && seps && n >= 3 && n <= 253) {
-			rc = cb(d, i, n, TOKEN_NAME, arg);
+			rc = cb(d, i, n, IDTOKEN_NAME, arg);
 		}
 		if (rc)
 			return rc;
@@ -74,7 +74,7 @@ int tokens_scan(const unsigned char *d, size_t len, tokens_cb cb, void *arg)
 	return 0;
 }
 
-int tokens_hash(const char *salt, const unsigned char *tok, size_t len, unsigned char out[32])
+int idtoken_hash(const char *salt, const unsigned char *tok, size_t len, unsigned char out[32])
 {
 	unsigned int n = 0;
 	int ok = 0;
@@ -87,24 +87,24 @@ int tokens_hash(const char *salt, const unsigned char *tok, size_t len, unsigned
 	return ok ? 0 : -1;
 }
 
-struct tokens_hasher {
+struct idtoken_hasher {
 	EVP_MD_CTX *base, *work;
 };
 
-struct tokens_hasher *tokens_hasher_new(const char *salt)
+struct idtoken_hasher *idtoken_hasher_new(const char *salt)
 {
-	struct tokens_hasher *h = xcalloc(1, sizeof(*h));
+	struct idtoken_hasher *h = xcalloc(1, sizeof(*h));
 	h->base = EVP_MD_CTX_new();
 	h->work = EVP_MD_CTX_new();
 	if (!h->base || !h->work || EVP_DigestInit_ex(h->base, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(h->base, salt, strlen(salt)) != 1) {
-		tokens_hasher_free(h);
+		idtoken_hasher_free(h);
 		return NULL;
 	}
 	return h;
 }
 
-int tokens_hasher_hash(struct tokens_hasher *h, const unsigned char *tok, size_t len,
+int idtoken_hasher_hash(struct idtoken_hasher *h, const unsigned char *tok, size_t len,
                        unsigned char out[32])
 {
 	unsigned int n = 0;
@@ -114,7 +114,7 @@ int tokens_hasher_hash(struct tokens_hasher *h, const unsigned char *tok, size_t
 	return 0;
 }
 
-void tokens_hasher_free(struct tokens_hasher *h)
+void idtoken_hasher_free(struct idtoken_hasher *h)
 {
 	if (!h)
 		return;
