@@ -20,6 +20,10 @@
 
 const struct command commands[] = {
 	{"scan", cmd_scan, "scan files and directories on disk"},
+	{"pre-commit", cmd_pre_commit, "git hook: check the files staged for a commit"},
+	{"pre-merge-commit", cmd_pre_commit, "git hook: check what a merge commit brings in"},
+	{"install", cmd_install, "install the git hooks (--repo DIR, --global, --server BARE)"},
+	{"uninstall", cmd_install, "remove the git hooks, restoring the ones they replaced"},
 	{NULL, NULL, NULL},
 };
 

@@ -16,5 +16,7 @@ struct command {
 extern const struct command commands[];
 
 int cmd_scan(int argc, char **argv);
+int cmd_pre_commit(int argc, char **argv);
+int cmd_install(int argc, char **argv);
 
 #endif

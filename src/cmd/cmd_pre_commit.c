@@ -1,0 +1,71 @@
+/*
+ * cmd_pre_commit: `stateguard pre-commit` and `stateguard pre-merge-commit`:
+ * scans every staged blob that differs from HEAD, as the index git is writing
+ * holds it. Reads the index and objects only; never touches the work tree.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "cmd/hook.h"
+#include "core/util.h"
+#include "policy/policy_source.h"
+#include "source/blobscan.h"
+#include "source/gitrepo.h"
+#include "source/index.h"
+
+static const char usage[] =
+	"usage: stateguard pre-commit [--format text|json|sarif]\n"
+	"       stateguard pre-merge-commit [--format text|json|sarif]\n\n"
+	"Git hook: scans the blobs staged for the next commit (whole files, archives\n"
+	"opened) and rejects the commit if any is state, a plan, a backend cache or a\n"
+	"credential. STATEGUARD_SKIP=reason skips the check with a warning.\n";
+
+int cmd_pre_commit(int argc, char **argv)
+{
+	enum report_format format;
+	git_repository *repo = NULL;
+	struct policy *pol = NULL;
+	struct blobset set;
+	struct finding_list findings;
+	struct index_path_state cfg;
+	struct scan_limits limits;
+	char err[1024];
+	int argi, rc = SG_EXIT_ERROR;
+
+	int o = hook_parse_options(argc, argv, usage, &format, &argi);
+	if (o != 0)
+		return o > 0 ? SG_EXIT_OK : SG_EXIT_ERROR;
+	if (argi < argc) {
+		sg_error("%s takes no arguments", argv[0]);
+		return SG_EXIT_ERROR;
+	}
+	if (hook_client_skipped(argv[0]))
+		return SG_EXIT_OK;
+
+	blobset_init(&set);
+	finding_list_init(&findings);
+	gitrepo_global_init();
+	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0 ||
+	    index_staged_blobs(repo, &set, POLICY_REPO_FILE, &cfg, err, sizeof(err)) < 0) {
+		sg_error("%s: %s; the commit is rejected because the staged files could not be checked",
+		         argv[0], err);
+		goto done;
+	}
+	if (policy_for_commit(&pol, repo, &cfg, err, sizeof(err)) < 0) {
+		sg_error("%s: bad configuration: %s; fix it (or unstage it) and commit again", argv[0], err);
+		goto done;
+	}
+	scan_limits_default(&limits);
+	policy_limits(pol, &limits);
+	const struct policy *pols[1] = {pol};
+	struct blobscan_opts bo = {&limits, pols, NULL};
+	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	rc = hook_finish(&findings, format, REPORT_MODE_COMMIT);
+done:
+	finding_list_free(&findings);
+	blobset_free(&set);
+	policy_free(pol);
+	git_repository_free(repo);
+	return rc;
+}

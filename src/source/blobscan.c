@@ -1,0 +1,66 @@
+/*
+ * blobscan: the read-scan-annotate loop shared by every git mode. It decides
+ * nothing about which blobs are new (commits.c, index.c, quarantine.c) and
+ * prints nothing (report/).
+ */
+#include "source/blobscan.h"
+
+#include <stdio.h>
+
+#include "core/util.h"
+#include "policy/policy.h"
+#include "source/gitrepo.h"
+
+static void annotate(struct finding_list *out, size_t from, const struct blob_entry *e,
+                     const char *ref, const char *blob_hex)
+{
+	char commit[GIT_OID_HEXSZ + 1];
+	if (e->has_commit)
+		git_oid_tostr(commit, sizeof(commit), &e->commit);
+	for (size_t i = from; i < out->n; i++) {
+		struct finding *f = &out->v[i];
+		if (e->has_commit && !f->commit)
+			f->commit = xstrdup(commit);
+		if (ref && !f->ref)
+			f->ref = xstrdup(ref);
+		if (!f->blob)
+			f->blob = xstrdup(blob_hex);
+	}
+}
+
+int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,
+                 const struct blobscan_opts *o, struct finding_list *out)
+{
+	git_odb *odb = NULL;
+	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
+
+	if (git_repository_odb(&odb, repo) < 0) {
+		finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
+		return 0;
+	}
+	for (size_t i = from; i < to && i < blobset_count(set); i++) {
+		const struct blob_entry *e = &set->v[i];
+		const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
+		const char *ref = o->refs ? o->refs[e->group] : NULL;
+		struct scan_ctx ctx = {o->limits, pol, out, 0, hex};
+		git_odb_object *obj = NULL;
+		size_t size = 0, n0 = out->n;
+
+		git_oid_tostr(hex, sizeof(hex), &e->id);
+		int rc = gitrepo_read_blob(odb, &e->id, o->limits->file_bytes, &obj, &size, err, sizeof(err));
+		if (rc < 0)
+			finding_list_add_error(out, e->path, "%s", err);
+		else if (rc > 0)
+			finding_list_add_error(out, e->path,
+			                       "blob is %s, above the %s file limit: not examined",
+			                       util_human_bytes(size, hb, sizeof(hb)),
+			                       util_human_bytes(o->limits->file_bytes, lim, sizeof(lim)));
+		else
+			pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
+		git_odb_object_free(obj);
+		annotate(out, n0, e, ref, hex);
+		policy_apply(pol, out, n0);
+	}
+	git_odb_free(odb);
+	return 0;
+}

@@ -1,0 +1,113 @@
+/*
+ * blobset: an open-addressing hash set of object ids (the first 8 bytes of a
+ * SHA-1 are already uniformly spread) plus the per-blob origin records. It
+ * reads no objects.
+ */
+#include "source/blobset.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/util.h"
+
+void oidset_init(struct oidset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void oidset_free(struct oidset *s)
+{
+	free(s->ids);
+	free(s->slots);
+	oidset_init(s);
+}
+
+static size_t oid_hash(const git_oid *id)
+{
+	uint64_t h;
+	memcpy(&h, id->id, sizeof(h));
+	return (size_t)h;
+}
+
+static size_t *oidset_find(const struct oidset *s, const git_oid *id)
+{
+	size_t mask = s->nslots - 1, i = oid_hash(id) & mask;
+	for (;;) {
+		size_t *slot = &s->slots[i];
+		if (*slot == 0 || git_oid_equal(&s->ids[*slot - 1], id))
+			return slot;
+		i = (i + 1) & mask;
+	}
+}
+
+static void oidset_rehash(struct oidset *s)
+{
+	size_t nslots = s->nslots ? s->nslots * 2 : 64;
+	free(s->slots);
+	s->slots = xcalloc(nslots, sizeof(*s->slots));
+	s->nslots = nslots;
+	for (size_t k = 0; k < s->n; k++)
+		*oidset_find(s, &s->ids[k]) = k + 1;
+}
+
+int oidset_add(struct oidset *s, const git_oid *id, size_t *index)
+{
+	if ((s->n + 1) * 2 > s->nslots)
+		oidset_rehash(s);
+	size_t *slot = oidset_find(s, id);
+	if (*slot) {
+		if (index)
+			*index = *slot - 1;
+		return 0;
+	}
+	xgrow((void **)&s->ids, &s->cap, s->n + 1, sizeof(*s->ids));
+	git_oid_cpy(&s->ids[s->n], id);
+	*slot = ++s->n;
+	if (index)
+		*index = s->n - 1;
+	return 1;
+}
+
+int oidset_contains(const struct oidset *s, const git_oid *id)
+{
+	return s->nslots && *oidset_find(s, id) != 0;
+}
+
+void blobset_init(struct blobset *s)
+{
+	memset(s, 0, sizeof(*s));
+	oidset_init(&s->ids);
+}
+
+void blobset_free(struct blobset *s)
+{
+	for (size_t i = 0; i < s->ids.n; i++)
+		free(s->v[i].path);
+	free(s->v);
+	oidset_free(&s->ids);
+	blobset_init(s);
+}
+
+size_t blobset_count(const struct blobset *s)
+{
+	return s->ids.n;
+}
+
+int blobset_add(struct blobset *s, const git_oid *id, const char *path, const git_oid *commit,
+                int group)
+{
+	size_t i;
+	if (!oidset_add(&s->ids, id, &i))
+		return 0;
+	xgrow((void **)&s->v, &s->cap, i + 1, sizeof(*s->v));
+	struct blob_entry *e = &s->v[i];
+	memset(e, 0, sizeof(*e));
+	git_oid_cpy(&e->id, id);
+	e->path = xstrdup(path);
+	if (commit) {
+		git_oid_cpy(&e->commit, commit);
+		e->has_commit = 1;
+	}
+	e->group = group;
+	return 1;
+}

@@ -1,0 +1,207 @@
+/*
+ * gitrepo: repository opening for hooks (GIT_DIR, GIT_WORK_TREE, quarantine as a
+ * disk alternate), capped blob reads and running git as a child process. It
+ * does not walk commits or trees (commits.c, treewalk.c).
+ */
+#include "source/gitrepo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+extern char **environ;
+
+void gitrepo_global_init(void)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
+const char *gitrepo_errmsg(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int gitrepo_open(git_repository **out, const char *path, char *err, size_t errsz)
+{
+	const char *gitdir = getenv("GIT_DIR");
+	const char *worktree = getenv("GIT_WORK_TREE");
+	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (path) {
+		if (git_repository_open_ext(&repo, path, 0, NULL) < 0) {
+			snprintf(err, errsz, "%s is not a git repository: %s", path, gitrepo_errmsg());
+			goto done;
+		}
+	} else if (gitdir && *gitdir) {
+		if (git_repository_open_ext(&repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+			snprintf(err, errsz, "cannot open the repository at GIT_DIR=%s: %s", gitdir,
+			         gitrepo_errmsg());
+			goto done;
+		}
+	} else if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
+		snprintf(err, errsz, "not inside a git repository: %s", gitrepo_errmsg());
+		goto done;
+	}
+	if (!path && worktree && *worktree && git_repository_set_workdir(repo, worktree, 0) < 0) {
+		snprintf(err, errsz, "cannot use GIT_WORK_TREE=%s: %s", worktree, gitrepo_errmsg());
+		goto done;
+	}
+	if (!path && quarantine && *quarantine) {
+		if (git_repository_odb(&odb, repo) < 0 || git_odb_add_disk_alternate(odb, quarantine) < 0) {
+			snprintf(err, errsz, "cannot read the pushed objects in %s: %s", quarantine,
+			         gitrepo_errmsg());
+			goto done;
+		}
+	}
+	*out = repo;
+	repo = NULL;
+	rc = 0;
+done:
+	git_odb_free(odb);
+	git_repository_free(repo);
+	return rc;
+}
+
+int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t errsz)
+{
+	char *dir = xasprintf("%s/objects", git_repository_commondir(repo));
+	int rc = git_odb_open(out, dir);
+	if (rc < 0)
+		snprintf(err, errsz, "cannot open the object store %s: %s", dir, gitrepo_errmsg());
+	free(dir);
+	return rc < 0 ? -1 : 0;
+}
+
+int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_object **obj,
+                      size_t *size, char *err, size_t errsz)
+{
+	git_object_t type;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	*obj = NULL;
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (git_odb_read_header(size, &type, odb, id) < 0) {
+		snprintf(err, errsz, "object %s cannot be read (missing or corrupt): %s", hex,
+		         gitrepo_errmsg());
+		return -1;
+	}
+	if (type != GIT_OBJECT_BLOB) {
+		snprintf(err, errsz, "object %s is a %s, expected a blob", hex, git_object_type2string(type));
+		return -1;
+	}
+	if (*size > max)
+		return 1;
+	if (git_odb_read(obj, odb, id) < 0) {
+		snprintf(err, errsz, "blob %s cannot be read: %s", hex, gitrepo_errmsg());
+		*obj = NULL;
+		return -1;
+	}
+	*size = git_odb_object_size(*obj);
+	return 0;
+}
+
+int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len, char *err,
+                    size_t errsz)
+{
+	int fds[2] = {-1, -1}, status = 0, rc = -1;
+	size_t argc = 0, cap = 0, n = 0;
+	char **args = NULL, *buf = NULL;
+	pid_t pid = -1;
+	posix_spawn_file_actions_t fa;
+	int fa_init = 0;
+
+	*out = NULL;
+	*len = 0;
+	while (argv[argc])
+		argc++;
+	args = xcalloc(argc + 2, sizeof(*args));
+	args[0] = (char *)"git";
+	for (size_t i = 0; i < argc; i++)
+		args[i + 1] = (char *)argv[i];
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "cannot run git: %s", strerror(errno));
+		goto done;
+	}
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		snprintf(err, errsz, "cannot run git: out of resources");
+		goto done;
+	}
+	fa_init = 1;
+	if (posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO) != 0) {
+		snprintf(err, errsz, "cannot run git: out of resources");
+		goto done;
+	}
+	int e = posix_spawnp(&pid, "git", &fa, NULL, args, environ);
+	if (e != 0) {
+		snprintf(err, errsz, "cannot run git: %s", strerror(e));
+		pid = -1;
+		goto done;
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	for (;;) {
+		xgrow((void **)&buf, &cap, n + 65537, 1);
+		ssize_t r = read(fds[0], buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errsz, "cannot read git's output: %s", strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			snprintf(err, errsz, "git %s printed more than %zu bytes", argv[0], max);
+			goto done;
+		}
+	}
+	buf[n] = '\0';
+	close(fds[0]);
+	fds[0] = -1;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(err, errsz, "cannot wait for git: %s", strerror(errno));
+			pid = -1;
+			goto done;
+		}
+	}
+	pid = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errsz, "git %s failed (exit status %d)", argv[0],
+		         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		goto done;
+	}
+	*out = buf;
+	*len = n;
+	buf = NULL;
+	rc = 0;
+done:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (fa_init)
+		posix_spawn_file_actions_destroy(&fa);
+	free(buf);
+	free(args);
+	return rc;
+}

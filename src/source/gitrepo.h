@@ -1,0 +1,51 @@
+/*
+ * gitrepo: opening the repository a hook runs in, the way git describes it to
+ * the hook (GIT_DIR, GIT_WORK_TREE, GIT_QUARANTINE_PATH), reading blobs
+ * within a size cap, and running git itself for what libgit2 1.5.1 cannot do
+ * (the index's cache-tree). It knows nothing of scanning or policy.
+ */
+#ifndef SG_GITREPO_H
+#define SG_GITREPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+/* Once per process, before any thread: strict hash verification off (objects are local or
+ * already hashed by index-pack), which doubles blob read speed. */
+void gitrepo_global_init(void);
+
+/* The message of the last libgit2 error on this thread, never NULL. */
+const char *gitrepo_errmsg(void);
+
+/*
+ * Opens the repository: `path` if given, else $GIT_DIR if set (exactly there), else by
+ * discovery from the current directory. $GIT_WORK_TREE is honoured. If $GIT_QUARANTINE_PATH
+ * is set (pre-receive), it is added as an object directory. GIT_REPOSITORY_OPEN_FROM_ENV is
+ * deliberately not used (it breaks on paths containing ':').
+ */
+int gitrepo_open(git_repository **out, const char *path, char *err, size_t errsz);
+
+/*
+ * Opens the repository's own object store without the quarantine (pre-receive: an object
+ * found here was accepted before this push).
+ */
+int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t errsz);
+
+/*
+ * Reads a blob whole. Returns 0 with *obj set, 1 if it is larger than max (then *size is
+ * its size and *obj NULL), -1 with err set if it is missing or unreadable.
+ */
+int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_object **obj,
+                      size_t *size, char *err, size_t errsz);
+
+/*
+ * Runs `git ARGV...` with the current environment and directory and captures its stdout
+ * (NUL-terminated, at most max bytes). Returns 0 on exit status 0, else -1 with err set
+ * (including git's exit status).
+ */
+int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len, char *err,
+                    size_t errsz);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * index: the blobs a commit being made will add: every index entry that
+ * differs from HEAD (the empty tree on an unborn branch), as git will commit
+ * them. It reads the index git is writing (GIT_INDEX_FILE: index.lock for
+ * `commit -a`, a temporary index for `commit <paths>`) and never modifies the
+ * index or the work tree.
+ */
+#ifndef SG_INDEX_H
+#define SG_INDEX_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "source/blobset.h"
+
+/* What the index holds at one path (the team's config file), compared with HEAD. */
+struct index_path_state {
+	int state;  /* 0: as in HEAD (or absent from both), 1: staged blob `id`, -1: staged deletion */
+	git_oid id;
+};
+
+/*
+ * Adds every staged blob that differs from HEAD to set (intent-to-add entries and
+ * gitlinks skipped) and reports in *watch what the index holds at `watch_path`.
+ * Returns 0, or -1 with err set: nothing is ever reported as "nothing staged" by accident.
+ */
+int index_staged_blobs(git_repository *repo, struct blobset *set, const char *watch_path,
+                       struct index_path_state *watch, char *err, size_t errsz);
+
+#endif

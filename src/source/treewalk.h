@@ -1,0 +1,32 @@
+/*
+ * treewalk: the blobs a commit introduces. A pruned walk of the commit's tree
+ * against all its parents' trees at once: an entry whose id equals the
+ * same-named entry of any parent is skipped (a whole subtree when it is a
+ * tree), so cost follows the change, and a merge shows only what differs from
+ * every parent. It reads trees, never blob content.
+ */
+#ifndef SG_TREEWALK_H
+#define SG_TREEWALK_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "source/blobset.h"
+
+/*
+ * Adds to `set` every blob (and symlink) of `commit`'s tree that no parent has at the same
+ * path, with the commit as origin. Gitlinks are never read. Returns 0, or -1 with err set
+ * if a tree or parent cannot be read (the caller decides whether that is fatal).
+ */
+int treewalk_commit(git_repository *repo, git_commit *commit, struct blobset *set, int group,
+                    char *err, size_t errsz);
+
+/*
+ * Adds every blob of `tree` (a tag pointing at a tree, ...), paths below `prefix`
+ * (may be ""). `commit` may be NULL.
+ */
+int treewalk_tree(git_repository *repo, git_tree *tree, const char *prefix, const git_oid *commit,
+                  struct blobset *set, int group, char *err, size_t errsz);
+
+#endif
