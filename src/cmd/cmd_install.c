@@ -25,12 +25,19 @@ static const char *const server_hooks[] = {"pre-receive", NULL};
 
 static const char usage[] =
 	"usage: stateguard install [--repo DIR | --global | --server BARE_REPO]\n"
-	"       stateguard uninstall [--repo DIR | --global | --server BARE_REPO]\n\n"
+	"usage: stateguard uninstall [--repo DIR | --global | --server BARE_REPO]\n\n"
 	"install writes the pre-commit, pre-merge-commit and pre-push hooks into the\n"
 	"repository DIR (default: the current one), into a core.hooksPath for every\n"
 	"repository of the user (--global), or the pre-receive hook into a server's\n"
 	"bare repository (--server). An existing hook is kept and still runs after\n"
-	"stateguard; uninstall restores it. Re-running install is harmless.\n";
+	"stateguard; uninstall restores it. Re-running install is harmless.\n"
+	"--server also sets receive.advertisePushOptions (for -o stateguard.skip=...).\n\n"
+	"Examples:\n"
+	"  stateguard install\n"
+	"  stateguard install --repo ~/src/infra\n"
+	"  stateguard install --global\n"
+	"  stateguard install --server /srv/git/infra.git\n"
+	"  stateguard uninstall --repo ~/src/infra\n";
 
 static char *self_path(void)
 {
@@ -286,8 +293,8 @@ int cmd_install(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--global")) {
 			global = 1;
 		} else {
-			sg_error("unknown argument '%s' for %s", argv[i], argv[0]);
-			fputs(usage, stderr);
+			sg_error("unknown argument '%s' for %s; see 'stateguard %s --help'", argv[i], argv[0],
+			         argv[0]);
 			return SG_EXIT_ERROR;
 		}
 	}

@@ -16,10 +16,19 @@
 
 static const char usage[] =
 	"usage: stateguard pre-commit [--format text|json|sarif]\n"
-	"       stateguard pre-merge-commit [--format text|json|sarif]\n\n"
+	"usage: stateguard pre-merge-commit [--format text|json|sarif]\n\n"
 	"Git hook: scans the blobs staged for the next commit (whole files, archives\n"
 	"opened) and rejects the commit if any is state, a plan, a backend cache or a\n"
-	"credential. STATEGUARD_SKIP=reason skips the check with a warning.\n";
+	"credential. Git runs it (install with 'stateguard install'); findings go to\n"
+	"standard error, JSON/SARIF to standard output.\n\n"
+	"Options:\n"
+	"  --format F     text (default), json or sarif\n\n"
+	"Environment:\n"
+	"  STATEGUARD_SKIP=reason   skip the check, printing a warning with the reason\n\n"
+	"Examples:\n"
+	"  stateguard install                 run it on every commit of this repository\n"
+	"  stateguard pre-commit              check what is staged now, by hand\n"
+	"  STATEGUARD_SKIP='fixture, see #12' git commit ...\n";
 
 int cmd_pre_commit(int argc, char **argv)
 {

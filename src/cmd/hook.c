@@ -29,14 +29,15 @@ int hook_parse_options(int argc, char **argv, const char *usage, enum report_for
 		} else if (!strncmp(a, "--format=", 9)) {
 			v = a + 9;
 		} else if (a[0] == '-' && a[1]) {
-			sg_error("unknown option '%s' for %s", a, argv[0]);
-			fputs(usage, stderr);
+			sg_error("unknown option '%s' for %s; see 'stateguard %s --help'", a, argv[0],
+			         argv[0]);
 			return -1;
 		} else {
 			break;
 		}
 		if (v && report_format_parse(v, format) < 0) {
-			sg_error("unknown format '%s' (text, json or sarif)", v);
+			sg_error("unknown format '%s' (text, json or sarif); see 'stateguard %s --help'", v,
+			         argv[0]);
 			return -1;
 		}
 	}

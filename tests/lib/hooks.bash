@@ -4,7 +4,7 @@ load ../lib/helpers
 
 # A minimal Terraform v4 state that the detectors block.
 state_json() {
-	printf '{"version":4,"terraform_version":"1.8.2","serial":3,"lineage":"6f1c0d7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f","outputs":{},"resources":[]}'
+	printf '{"version":4,"terraform_version":"1.8.2","serial":3,"lineage":"6f1c0d7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f","outputs":{},"resources":[{"mode":"managed","type":"aws_vpc","name":"main","instances":[{"attributes":{"id":"vpc-1"}}]}]}'
 }
 
 # new_repo DIR: a work repository with one clean commit and stateguard's client hooks.
