@@ -20,9 +20,9 @@
 #include "policy/policy_int.h"
 #include "policy/rules.h"
 
-const char *const policy_limit_names[LIMIT_COUNT] = {
+const char *const policy_limit_names[LIMIT_COUNT + 1] = {
 	"archive_depth", "archive_bytes", "member_bytes", "archive_members",
-	"archive_ratio", "parse_bytes",   "file_bytes",
+	"archive_ratio", "parse_bytes",   "file_bytes",    NULL,
 };
 
 struct cfg {

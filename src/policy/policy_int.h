@@ -72,7 +72,7 @@ struct policy {
 	char *cwd;
 };
 
-extern const char *const policy_limit_names[LIMIT_COUNT];
+extern const char *const policy_limit_names[LIMIT_COUNT + 1]; /* NULL-terminated */
 
 /* Builds the lookup tables (lits, sorted fps) after envs are filled. */
 void policy_index(struct policy *p);
