@@ -8,7 +8,7 @@ DESTDIR ?=
 
 PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g

@@ -93,6 +93,9 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 		b.len -= 3;
 	}
 	b.pf = prefilter_run(b.data, b.len);
+	/* HashiCorp says to commit the lock file: its hashes never go through the heuristics */
+	if (!strcmp(b.base, ".terraform.lock.hcl"))
+		b.pf &= ~(unsigned)(PF_HCL | PF_PARTIAL | PF_TOKENS);
 
 	int state_name = name_is_state(b.base, path);
 	size_t i = 0;

@@ -409,8 +409,8 @@ def lock_hcl():
             b'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.46.0"\n'
             b'  constraints = ">= 5.0.0"\n  hashes = [\n'
             b'    "h1:d0Mf33mbbQujZ/JaYkqmH5gZGvP+iEIWf9yBSiOwimE=",\n'
-            b'    "zh:05ae6180a7f23071435f6e5e59c19af0b6c5da942bf592aee715ee1f7',
-            b'2c4d7f2",\n  ]\n}\n')
+            b'    "zh:05ae6180a7f23071435f6e5e59c19af0b6c5da942bf592aee715ee1f72c4d7f2",\n'
+            b'  ]\n}\n')
 
 
 def tf_s3_no_credentials():
