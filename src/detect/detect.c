@@ -12,6 +12,7 @@
 
 #include "core/util.h"
 #include "detect/detect_int.h"
+#include "detect/identifiers.h"
 
 int name_is_state(const char *base, const char *path)
 {
@@ -123,6 +124,8 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 		name_fallback(&b);
 
 	if (tokens_detect(&b) < 0)
+		rc = -1;
+	if (identifiers_detect(ctx, path, b.data, b.len, b.state_found) < 0)
 		rc = -1;
 	if (rc < 0)
 		finding_list_add_error(ctx->out, path, "internal error while examining this content");

@@ -1,0 +1,33 @@
+/*
+ * identifiers: where live-infrastructure identifiers may appear. Built-in warn
+ * rules (ARNs with account ids, AWS resource hostnames, EC2-style ids, Azure
+ * subscription ids), `prod-identifier` (an environment's identifier or
+ * fingerprint outside its paths) and `env-mismatch` (backend configuration of
+ * one environment naming another's state).
+ */
+#ifndef SG_IDENTIFIERS_H
+#define SG_IDENTIFIERS_H
+
+#include <stddef.h>
+
+#include "core/pipeline.h"
+
+/*
+ * Examines one blob (archive members too: the part of `path` before the first
+ * '!' decides which environment it lives in). `is_state`: a state-like finding
+ * was already made, so the built-in warn rules stay quiet (the state covers
+ * them). Returns 0, or -1 on an internal error.
+ */
+int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                       size_t len, int is_state);
+
+/*
+ * Finds backend configuration in data (backend/cloud blocks, Terragrunt
+ * remote_state, partial backend files by name, backend snapshots) and calls cb
+ * for each region [off, off+len). Exposed for tests.
+ */
+typedef int (*identifiers_region_cb)(size_t off, size_t len, void *arg);
+int identifiers_backend_regions(const char *path, const unsigned char *data, size_t len,
+                                identifiers_region_cb cb, void *arg);
+
+#endif
