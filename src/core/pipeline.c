@@ -23,6 +23,7 @@ int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned ch
                        size_t len)
 {
 	ctx->inflated = 0;
+	ctx->blob_first = ctx->out->n;
 	return pipeline_scan_member(ctx, path, data, len, 0);
 }
 

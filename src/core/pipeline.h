@@ -32,6 +32,7 @@ struct scan_ctx {
 	const struct policy *policy; /* NULL: built-in rules only */
 	struct finding_list *out;    /* findings are appended here */
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
+	size_t blob_first;           /* index in out of the current top-level blob's first finding */
 	const char *blob_id;         /* hex id of the top-level git blob, or NULL */
 };
 

@@ -1,0 +1,177 @@
+/*
+ * unpack_int: what the container readers of unpack/ share and nothing else
+ * includes: the budget arithmetic, findings for limits and corruption, member
+ * paths, growable member buffers and the decompressing byte reader.
+ */
+#ifndef SG_UNPACK_INT_H
+#define SG_UNPACK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/pipeline.h"
+
+/* Bytes a member must produce before the inflation ratio is judged. */
+#define UNPACK_RATIO_FLOOR (1ull << 20)
+
+/* Which budget a check hit (0 = none). Names are the .stateguard.json "limits" keys. */
+enum unpack_limit {
+	UNPACK_OK = 0,
+	UNPACK_LIMIT_DEPTH,   /* archive_depth */
+	UNPACK_LIMIT_BYTES,   /* archive_bytes */
+	UNPACK_LIMIT_MEMBER,  /* member_bytes */
+	UNPACK_LIMIT_MEMBERS, /* archive_members */
+	UNPACK_LIMIT_RATIO,   /* archive_ratio */
+	UNPACK_LIMIT_METHOD,  /* a compression method no reader here supports (not configurable) */
+	UNPACK_LIMIT_DECODER, /* a stream needing more decoder memory than allowed (fixed) */
+};
+
+/* The config key of a limit, e.g. "archive_bytes". */
+const char *unpack_limit_key(enum unpack_limit l);
+
+/*
+ * Budget arithmetic, pure. `inflated` is what the top-level blob has inflated
+ * so far (all levels), `member_out` what the current member has produced,
+ * `member_in` the compressed bytes behind it. Returns the first limit that
+ * `more` further bytes would break, checking the ratio (a bomb) first.
+ */
+enum unpack_limit unpack_budget_check(const struct scan_limits *l, uint64_t inflated,
+                                      uint64_t member_out, uint64_t member_in, uint64_t more);
+
+/* 1 if `out` bytes from `in` compressed bytes look like a bomb under l->archive_ratio. */
+int unpack_ratio_exceeded(const struct scan_limits *l, uint64_t out, uint64_t in);
+
+/*
+ * Reports a limit hit as a blocking `archive-limit` finding on `path`, saying
+ * which limit, its value and how to raise it. Repeats of the same limit under
+ * one top-level blob are counted on the first finding instead of added.
+ */
+void unpack_report_limit(struct scan_ctx *ctx, const char *path, enum unpack_limit l,
+                         const char *what);
+
+/* Reports a blocking `archive-corrupt` finding ("<format>: <what>"). */
+void unpack_report_corrupt(struct scan_ctx *ctx, const char *path, const char *format,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Reports an `archive-encrypted` finding for member `name` (block if the name looks sensitive). */
+void unpack_report_encrypted(struct scan_ctx *ctx, const char *member_path, const char *name,
+                             const char *how);
+
+/* 1 if an archive member name looks like state, a plan, .terraform/ or credentials. */
+int unpack_name_is_sensitive(const char *name);
+
+/*
+ * "<parent>!<name>" with control characters and invalid bytes shown as \xNN, so
+ * a hostile name can neither forge report lines nor be mistaken for a file.
+ * `name` need not be NUL-terminated. Caller frees.
+ */
+char *unpack_member_path(const char *parent, const char *name, size_t name_len);
+
+/* A member's bytes, grown as they arrive (never sized from a declared length). */
+struct membuf {
+	unsigned char *data;
+	size_t len, cap;
+};
+void membuf_append(struct membuf *b, const unsigned char *p, size_t n);
+void membuf_free(struct membuf *b);
+
+/*
+ * The decompressing reader: a compressed stream in memory decoded on demand.
+ * Every byte it produces is charged to ctx->inflated and checked against the
+ * budget; on a problem it stops and keeps a message (no finding is added: the
+ * caller reports with unpack_reader_report).
+ */
+enum unpack_format {
+	UNPACK_NONE = 0,
+	UNPACK_ZIP,
+	UNPACK_TAR,
+	UNPACK_GZIP,
+	UNPACK_XZ,
+	UNPACK_BZIP2,
+	UNPACK_ZSTD,
+};
+
+/* Recognises a container by its first bytes (zip with a prefix too). */
+enum unpack_format unpack_sniff(const unsigned char *data, size_t len);
+const char *unpack_format_name(enum unpack_format f);
+
+enum reader_state {
+	READER_OK = 0,
+	READER_END,     /* the stream ended cleanly */
+	READER_CORRUPT, /* bad data, bad check value, truncated */
+	READER_LIMIT,   /* a budget ran out (reader.limit says which) */
+};
+
+struct reader;
+
+/*
+ * A decoder consumes r->in from r->in_pos (advancing it) and writes at most
+ * cap bytes; at the end of the data or on an error it sets r->state (and
+ * r->msg) and returns what it produced.
+ */
+struct decoder {
+	void *state;
+	size_t (*decode)(struct decoder *d, struct reader *r, unsigned char *out, size_t cap);
+	void (*free)(struct decoder *d);
+};
+
+struct reader {
+	struct scan_ctx *ctx;
+	const unsigned char *in; /* compressed input (or the raw bytes when dec == NULL) */
+	size_t in_len, in_pos;
+	struct decoder *dec;     /* NULL: raw bytes, no decoding, nothing charged */
+	struct decoder decoder_store;
+	enum unpack_format format;
+	enum reader_state state;
+	enum unpack_limit limit;
+	char msg[200];
+	int reported;            /* the problem was already turned into a finding */
+	uint64_t out;            /* bytes produced so far */
+	unsigned char look[512]; /* look-ahead pushed back by reader_peek */
+	size_t look_len, look_pos;
+};
+
+/* Opens a reader over raw bytes (dec = NULL) or a compressed stream of `format`. */
+int reader_open(struct reader *r, struct scan_ctx *ctx, enum unpack_format format,
+                const unsigned char *in, size_t len);
+void reader_close(struct reader *r);
+
+/* Reads up to n bytes; fewer only at the end or on a problem (see r->state). */
+size_t reader_read(struct reader *r, unsigned char *buf, size_t n);
+
+/* Skips n bytes (decoding them if compressed); returns the number skipped. */
+uint64_t reader_skip(struct reader *r, uint64_t n);
+
+/* Raw readers only: a pointer to the next n bytes, consumed; NULL if fewer remain. */
+const unsigned char *reader_direct(struct reader *r, size_t n);
+
+/* Makes the first min(n, 512) bytes available again after reading them; returns how many. */
+size_t reader_peek(struct reader *r, unsigned char *buf, size_t n);
+
+/* Reports the reader's problem (if any) on path; returns 1 if there was one. */
+int reader_report(struct reader *r, const char *path);
+
+/* Decoder constructors (gzip.c, xz.c, bzip2.c, zstd.c); 0 or -1. */
+int decoder_gzip_init(struct decoder *d);
+int decoder_xz_init(struct decoder *d);
+int decoder_bzip2_init(struct decoder *d);
+int decoder_zstd_init(struct decoder *d);
+
+/* Container readers. Each scans every member with pipeline_scan_member(depth + 1). */
+int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+               unsigned depth);
+int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
+
+/* 1 if a 512-byte block is a tar header with a valid checksum. */
+int tar_header_valid(const unsigned char *block);
+
+/*
+ * Parses a tar numeric field (octal, or base-256 when the first byte has bit
+ * 0x80). Returns 0 and *out, or -1 when the field is malformed or negative.
+ */
+int tar_parse_number(const unsigned char *field, size_t len, uint64_t *out);
+
+/* Finds the zip end-of-central-directory record from the end; returns its offset or -1. */
+long long zip_find_eocd(const unsigned char *data, size_t len);
+
+#endif

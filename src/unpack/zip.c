@@ -1,0 +1,414 @@
+/*
+ * zip: zip archives (also behind a prefix, e.g. self-extracting) opened from
+ * memory with libzip, every entry inflated under our own caps (libzip 1.7.3
+ * does not stop at declared sizes) and scanned; saved Terraform plans become
+ * tf-plan findings. Our own central-directory walk finds prefixes and
+ * overlapping entries, which libzip does not check. Nothing touches the disk.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zip.h>
+
+#include "core/util.h"
+#include "unpack/unpack_int.h"
+
+static uint16_t rd16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+long long zip_find_eocd(const unsigned char *d, size_t len)
+{
+	if (len < 22)
+		return -1;
+	size_t stop = len - 22 > 65535 ? len - 22 - 65535 : 0;
+	for (size_t i = len - 22 + 1; i-- > stop;) {
+		if (d[i] != 'P' || d[i + 1] != 'K' || d[i + 2] != 5 || d[i + 3] != 6)
+			continue;
+		uint32_t cd_size = rd32(d + i + 12);
+		if (i + 22 + rd16(d + i + 20) == len && (cd_size <= i || cd_size == 0xffffffff))
+			return (long long)i;
+	}
+	return -1;
+}
+
+struct zip_layout {
+	uint64_t entries;  /* from the end-of-central-directory record */
+	size_t cd_start;   /* where the central directory really starts in the blob */
+	size_t cd_end;
+	size_t delta;      /* bytes of prefix the archive's offsets do not count */
+};
+
+struct zip_range {
+	uint64_t start, end;
+};
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct zip_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Reads the end records. Returns 0, or -1 with a problem in err. */
+static int zip_read_layout(const unsigned char *d, size_t len, struct zip_layout *lay, char *err,
+                           size_t errsz)
+{
+	long long e = zip_find_eocd(d, len);
+	if (e < 0) {
+		snprintf(err, errsz, "no end-of-central-directory record (truncated?)");
+		return -1;
+	}
+	size_t eocd = (size_t)e, end = eocd;
+	uint64_t entries = rd16(d + eocd + 10), cd_size = rd32(d + eocd + 12),
+	         cd_off = rd32(d + eocd + 16);
+	if (rd16(d + eocd + 4) != 0 || rd16(d + eocd + 6) != 0) {
+		snprintf(err, errsz, "multi-disk archive");
+		return -1;
+	}
+	if (entries == 0xffff || cd_size == 0xffffffff || cd_off == 0xffffffff) {
+		if (eocd < 20 + 56 || memcmp(d + eocd - 20, "PK\6\7", 4) ||
+		    memcmp(d + eocd - 76, "PK\6\6", 4)) {
+			snprintf(err, errsz, "zip64 end records missing");
+			return -1;
+		}
+		end = eocd - 76;
+		entries = rd64(d + end + 32);
+		cd_size = rd64(d + end + 40);
+		cd_off = rd64(d + end + 48);
+	}
+	if (cd_size > end || cd_off > end - cd_size) {
+		snprintf(err, errsz, "central directory offset or size out of range");
+		return -1;
+	}
+	if (entries > cd_size / 46) {
+		snprintf(err, errsz, "%llu entries cannot fit a %llu-byte central directory",
+		         (unsigned long long)entries, (unsigned long long)cd_size);
+		return -1;
+	}
+	lay->entries = entries;
+	lay->cd_start = end - (size_t)cd_size;
+	lay->cd_end = end;
+	lay->delta = lay->cd_start - (size_t)cd_off;
+	return 0;
+}
+
+/* Walks the central directory and local headers: bounds and overlaps. 0, or -1 with err. */
+static int zip_check_layout(const unsigned char *d, const struct zip_layout *lay, char *err,
+                            size_t errsz)
+{
+	struct zip_range *rg = xcalloc(lay->entries ? lay->entries : 1, sizeof(*rg));
+	size_t p = lay->cd_start;
+	int rc = -1;
+	for (uint64_t i = 0; i < lay->entries; i++) {
+		if (lay->cd_end - p < 46 || memcmp(d + p, "PK\1\2", 4)) {
+			snprintf(err, errsz, "central directory entry %llu is malformed",
+			         (unsigned long long)i);
+			goto done;
+		}
+		uint64_t comp = rd32(d + p + 20), size = rd32(d + p + 24), lho = rd32(d + p + 42);
+		size_t nlen = rd16(d + p + 28), elen = rd16(d + p + 30), clen = rd16(d + p + 32);
+		if (lay->cd_end - p - 46 < nlen + elen + clen) {
+			snprintf(err, errsz, "central directory entry %llu overruns the directory",
+			         (unsigned long long)i);
+			goto done;
+		}
+		const unsigned char *x = d + p + 46 + nlen, *xe = x + elen;
+		while (xe - x >= 4) {
+			uint16_t id = rd16(x), xl = rd16(x + 2);
+			if ((size_t)(xe - x - 4) < xl)
+				break;
+			if (id == 1) {
+				const unsigned char *f = x + 4, *fe = f + xl;
+				if (size == 0xffffffff && fe - f >= 8) {
+					size = rd64(f);
+					f += 8;
+				}
+				if (comp == 0xffffffff && fe - f >= 8) {
+					comp = rd64(f);
+					f += 8;
+				}
+				if (lho == 0xffffffff && fe - f >= 8)
+					lho = rd64(f);
+			}
+			x += 4 + xl;
+		}
+		uint64_t at = lho + lay->delta;
+		if (lay->cd_start < 30 || lho > lay->cd_start || at > lay->cd_start - 30 ||
+		    memcmp(d + at, "PK\3\4", 4)) {
+			snprintf(err, errsz, "entry %llu points to no local header", (unsigned long long)i);
+			goto done;
+		}
+		uint64_t data = at + 30 + rd16(d + at + 26) + rd16(d + at + 28);
+		if (data > lay->cd_start || comp > lay->cd_start - data) {
+			snprintf(err, errsz, "entry %llu extends past the central directory",
+			         (unsigned long long)i);
+			goto done;
+		}
+		rg[i].start = at;
+		rg[i].end = data + comp;
+		p += 46 + nlen + elen + clen;
+	}
+	qsort(rg, lay->entries, sizeof(*rg), range_cmp);
+	for (uint64_t i = 1; i < lay->entries; i++)
+		if (rg[i].start < rg[i - 1].end) {
+			snprintf(err, errsz, "overlapping entries (one compressed stream used twice)");
+			goto done;
+		}
+	rc = 0;
+done:
+	free(rg);
+	return rc;
+}
+
+/* Names that make a zip a saved Terraform plan (terraform-artifacts.md §6.1). */
+struct plan_names {
+	int tfplan, tfstate, tfstate_prev, tfconfig;
+};
+
+static void plan_note(struct plan_names *pn, const char *name)
+{
+	if (!strcmp(name, "tfplan"))
+		pn->tfplan = 1;
+	else if (!strcmp(name, "tfstate"))
+		pn->tfstate = 1;
+	else if (!strcmp(name, "tfstate-prev"))
+		pn->tfstate_prev = 1;
+	else if (!strncmp(name, "tfconfig/", 9))
+		pn->tfconfig = 1;
+}
+
+static const struct finding *find_state(const struct scan_ctx *ctx, size_t from, const char *p)
+{
+	for (size_t i = from; i < ctx->out->n; i++) {
+		const struct finding *f = &ctx->out->v[i];
+		if (!strcmp(f->rule, "tf-state") && !strcmp(f->path, p))
+			return f;
+	}
+	return NULL;
+}
+
+/* Adds the tf-plan finding, with the details of the embedded state's tf-state finding. */
+static void zip_report_plan(struct scan_ctx *ctx, const char *path, size_t from,
+                            const struct plan_names *pn)
+{
+	char *sp = unpack_member_path(path, "tfstate", 7);
+	char *pp = unpack_member_path(path, "tfstate-prev", 12);
+	const struct finding *st = find_state(ctx, from, sp);
+	if (!st)
+		st = find_state(ctx, from, pp);
+	cJSON *d = st && st->details ? cJSON_Duplicate(st->details, 1) : cJSON_CreateObject();
+	if (!d)
+		d = cJSON_CreateObject();
+	cJSON *members = cJSON_AddArrayToObject(d, "plan_members");
+	cJSON_AddItemToArray(members, cJSON_CreateString("tfplan"));
+	if (pn->tfstate)
+		cJSON_AddItemToArray(members, cJSON_CreateString("tfstate"));
+	if (pn->tfstate_prev)
+		cJSON_AddItemToArray(members, cJSON_CreateString("tfstate-prev"));
+	if (pn->tfconfig)
+		cJSON_AddItemToArray(members, cJSON_CreateString("tfconfig/"));
+
+	char extra[160] = "";
+	size_t o = 0;
+	cJSON *res = cJSON_GetObjectItemCaseSensitive(d, "resources");
+	cJSON *ver = cJSON_GetObjectItemCaseSensitive(d, "terraform_version");
+	if (cJSON_IsNumber(res))
+		o += (size_t)snprintf(extra, sizeof(extra), " with %d resources", (int)res->valuedouble);
+	else if (cJSON_IsArray(res))
+		o += (size_t)snprintf(extra, sizeof(extra), " with %d resources", cJSON_GetArraySize(res));
+	if (cJSON_IsString(ver) && o < sizeof(extra))
+		snprintf(extra + o, sizeof(extra) - o, " (Terraform %.40s)", ver->valuestring);
+	char *msg = xasprintf("saved Terraform plan (terraform plan -out): it holds %s%s, every input "
+	                      "variable (sensitive ones too) and a copy of the configuration",
+	                      pn->tfstate || pn->tfstate_prev ? "the full prior state" : "the plan",
+	                      extra);
+	finding_list_add(ctx->out, "tf-plan", SG_SEV_BLOCK, path, msg, d);
+	free(msg);
+	free(sp);
+	free(pp);
+}
+
+/* Inflates entry i under our caps and scans it. */
+static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
+                          const char *mpath, unsigned depth)
+{
+	const struct scan_limits *lim = ctx->limits;
+	uint64_t size = st->size, comp = st->comp_size;
+	enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0,
+	                                          st->comp_method == ZIP_CM_STORE ? size : comp, size);
+	if (l != UNPACK_OK) {
+		char what[200], hb[32];
+		util_human_bytes(size, hb, sizeof(hb));
+		if (l == UNPACK_LIMIT_RATIO)
+			snprintf(what, sizeof(what),
+			         "zip member declares %s from %llu compressed bytes (a compression bomb?)", hb,
+			         (unsigned long long)comp);
+		else if (l == UNPACK_LIMIT_BYTES)
+			snprintf(what, sizeof(what),
+			         "zip member declares %s, more than what is left of the bytes this file may "
+			         "inflate, all levels together", hb);
+		else
+			snprintf(what, sizeof(what), "zip member declares %s", hb);
+		unpack_report_limit(ctx, mpath, l, what);
+		return 0;
+	}
+	zip_file_t *zf = zip_fopen_index(za, i, 0);
+	if (!zf) {
+		unpack_report_corrupt(ctx, mpath, "zip", "member cannot be opened: %s", zip_strerror(za));
+		return 0;
+	}
+	struct membuf mb = {0};
+	unsigned char buf[65536];
+	int bad = 0, rc = 0;
+	for (;;) {
+		uint64_t want = size + 1 - mb.len;
+		if (want > sizeof(buf))
+			want = sizeof(buf);
+		zip_int64_t k = zip_fread(zf, buf, want);
+		if (k < 0) {
+			unpack_report_corrupt(ctx, mpath, "zip", "%s", zip_file_strerror(zf));
+			bad = 1;
+			break;
+		}
+		if (k == 0)
+			break;
+		ctx->inflated += (uint64_t)k;
+		if (mb.len + (uint64_t)k > size) {
+			unpack_report_corrupt(ctx, mpath, "zip",
+			                      "member inflates to more than the %llu bytes it declares",
+			                      (unsigned long long)size);
+			bad = 1;
+			break;
+		}
+		membuf_append(&mb, buf, (size_t)k);
+	}
+	zip_fclose(zf);
+	if (!bad && mb.len < size) {
+		unpack_report_corrupt(ctx, mpath, "zip",
+		                      "member inflates to %zu bytes, less than the %llu it declares",
+		                      mb.len, (unsigned long long)size);
+		bad = 1;
+	}
+	if (!bad)
+		rc = pipeline_scan_member(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
+		                          mb.len, depth + 1);
+	membuf_free(&mb);
+	return rc;
+}
+
+/* Opens with ZIP_CHECKCONS, then (reporting why) without it. NULL if unreadable (reported). */
+static zip_t *zip_open_mem(struct scan_ctx *ctx, const char *path, const unsigned char *d,
+                           size_t len)
+{
+	zip_error_t ze;
+	for (int pass = 0; pass < 2; pass++) {
+		zip_error_init(&ze);
+		zip_source_t *src = zip_source_buffer_create(d, len, 0, &ze);
+		if (!src) {
+			zip_error_fini(&ze);
+			return NULL;
+		}
+		zip_t *za = zip_open_from_source(src, ZIP_RDONLY | (pass ? 0 : ZIP_CHECKCONS), &ze);
+		if (za) {
+			zip_error_fini(&ze);
+			return za;
+		}
+		zip_source_free(src);
+		int code = zip_error_code_zip(&ze);
+		if (pass == 0 && (code == ZIP_ER_EXISTS || code == ZIP_ER_INCONS)) {
+			unpack_report_corrupt(ctx, path, "zip", "%s; every entry is scanned anyway",
+			                      code == ZIP_ER_EXISTS
+			                          ? "duplicate member names (tools extract different files)"
+			                          : "local and central headers disagree");
+			zip_error_fini(&ze);
+			continue;
+		}
+		unpack_report_corrupt(ctx, path, "zip", "%s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return NULL;
+	}
+	return NULL;
+}
+
+int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+               unsigned depth)
+{
+	struct zip_layout lay;
+	struct plan_names pn = {0};
+	char err[200];
+	size_t from = ctx->out->n;
+	int rc = 0;
+
+	if (zip_read_layout(data, len, &lay, err, sizeof(err)) < 0) {
+		unpack_report_corrupt(ctx, path, "zip", "%s", err);
+		return 0;
+	}
+	if (lay.entries > ctx->limits->archive_members) {
+		char what[96];
+		snprintf(what, sizeof(what), "zip archive has %llu members", (unsigned long long)lay.entries);
+		unpack_report_limit(ctx, path, UNPACK_LIMIT_MEMBERS, what);
+		return 0;
+	}
+	if (zip_check_layout(data, &lay, err, sizeof(err)) < 0) {
+		unpack_report_corrupt(ctx, path, "zip", "%s", err);
+		return 0;
+	}
+	zip_t *za = zip_open_mem(ctx, path, data + lay.delta, len - lay.delta);
+	if (!za)
+		return 0;
+	zip_int64_t n = zip_get_num_entries(za, 0);
+	if (n < 0 || (uint64_t)n != lay.entries) {
+		unpack_report_corrupt(ctx, path, "zip", "ambiguous central directory");
+		goto done;
+	}
+	for (zip_uint64_t i = 0; i < (zip_uint64_t)n && rc >= 0; i++) {
+		zip_stat_t st;
+		zip_stat_init(&st);
+		if (zip_stat_index(za, i, 0, &st) < 0 || !(st.valid & ZIP_STAT_NAME) ||
+		    !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE)) {
+			unpack_report_corrupt(ctx, path, "zip", "entry %llu cannot be read: %s",
+			                      (unsigned long long)i, zip_strerror(za));
+			continue;
+		}
+		size_t nlen = strlen(st.name);
+		char *mpath = unpack_member_path(path, st.name, nlen);
+		plan_note(&pn, st.name);
+		if (nlen && st.name[nlen - 1] == '/' && st.size == 0) {
+			/* a directory: nothing to read */
+		} else if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+		           st.encryption_method != ZIP_EM_NONE) {
+			unpack_report_encrypted(ctx, mpath, st.name,
+			                        st.encryption_method == ZIP_EM_TRAD_PKWARE ? "zip password"
+			                        : st.encryption_method >= ZIP_EM_AES_128 &&
+			                                st.encryption_method <= ZIP_EM_AES_256
+			                            ? "zip AES"
+			                            : "zip encryption");
+		} else if (!(st.valid & ZIP_STAT_COMP_METHOD) ||
+		           !zip_compression_method_supported(st.comp_method, 0)) {
+			char what[96];
+			snprintf(what, sizeof(what), "zip member uses compression method %d",
+			         (st.valid & ZIP_STAT_COMP_METHOD) ? st.comp_method : -1);
+			unpack_report_limit(ctx, mpath, UNPACK_LIMIT_METHOD, what);
+		} else {
+			rc = zip_scan_entry(ctx, za, i, &st, mpath, depth);
+		}
+		free(mpath);
+	}
+	if (pn.tfplan && (pn.tfstate || pn.tfstate_prev || pn.tfconfig))
+		zip_report_plan(ctx, path, from, &pn);
+done:
+	zip_discard(za);
+	return rc;
+}

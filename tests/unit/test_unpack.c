@@ -1,0 +1,249 @@
+/* Unit tests for unpack/: tar header fields, the tar reader, budget arithmetic, member paths. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/finding.h"
+#include "core/pipeline.h"
+#include "unpack/unpack.h"
+#include "unpack/unpack_int.h"
+
+static const char STATE[] = "{\"version\":4,\"terraform_version\":\"1.8.2\",\"serial\":1,"
+                            "\"lineage\":\"6f1c0d7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f\","
+                            "\"outputs\":{},\"resources\":[]}";
+
+/* Writes a ustar header for `name` with `size` (octal) into h[512]. */
+static void tar_header(unsigned char *h, const char *name, const char *size_field, char type)
+{
+	memset(h, 0, 512);
+	memcpy(h, name, strlen(name));
+	memcpy(h + 100, "0000644", 7);
+	memcpy(h + 124, size_field, strlen(size_field));
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
+struct scan {
+	struct scan_limits lim;
+	struct finding_list out;
+	struct scan_ctx ctx;
+};
+
+static void scan_init(struct scan *s)
+{
+	memset(s, 0, sizeof(*s));
+	scan_limits_default(&s->lim);
+	finding_list_init(&s->out);
+	s->ctx.limits = &s->lim;
+	s->ctx.out = &s->out;
+}
+
+static const struct finding *find_rule(const struct finding_list *l, const char *rule)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].rule, rule))
+			return &l->v[i];
+	return NULL;
+}
+
+static void tar_numbers_parse_octal_and_base256_and_reject_negatives(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_int_equal(tar_parse_number((const unsigned char *)"00000001750\0", 12, &v), 0);
+	assert_int_equal(v, 1000);
+	assert_int_equal(tar_parse_number((const unsigned char *)"   17 \0\0\0\0\0\0", 12, &v), 0);
+	assert_int_equal(v, 15);
+	unsigned char b256[12] = {0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00};
+	assert_int_equal(tar_parse_number(b256, 12, &v), 0);
+	assert_int_equal(v, 4096);
+	unsigned char neg[12];
+	memset(neg, 0xff, sizeof(neg));
+	assert_int_equal(tar_parse_number(neg, 12, &v), -1);
+	assert_int_equal(tar_parse_number((const unsigned char *)"0000000x750\0", 12, &v), -1);
+	unsigned char huge[12] = {0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	assert_int_equal(tar_parse_number(huge, 12, &v), -1);
+}
+
+static void tar_checksum_is_verified(void **state)
+{
+	(void)state;
+	unsigned char h[512];
+	tar_header(h, "a.txt", "00000000005", '0');
+	assert_true(tar_header_valid(h));
+	h[0] = 'b';
+	assert_false(tar_header_valid(h));
+	unsigned char zero[512] = {0};
+	assert_false(tar_header_valid(zero));
+}
+
+static void tar_reader_scans_members_and_reports_state(void **state)
+{
+	(void)state;
+	size_t n = strlen(STATE), padded = (n + 511) / 512 * 512;
+	size_t len = 512 + padded + 1024;
+	unsigned char *tar = calloc(1, len);
+	char size[16];
+	snprintf(size, sizeof(size), "%011zo", n);
+	tar_header(tar, "envs/prod/terraform.tfstate", size, '0');
+	memcpy(tar + 512, STATE, n);
+	struct scan s;
+	scan_init(&s);
+	assert_true(unpack_is_container(tar, len));
+	assert_int_equal(pipeline_scan_blob(&s.ctx, "a.tar", tar, len), 0);
+	const struct finding *f = find_rule(&s.out, "tf-state");
+	assert_non_null(f);
+	assert_string_equal(f->path, "a.tar!envs/prod/terraform.tfstate");
+	assert_null(find_rule(&s.out, "archive-corrupt"));
+	finding_list_free(&s.out);
+	free(tar);
+}
+
+static void tar_member_larger_than_the_archive_is_corrupt(void **state)
+{
+	(void)state;
+	unsigned char tar[2048] = {0};
+	tar_header(tar, "x.bin", "77777777777", '0');
+	struct scan s;
+	scan_init(&s);
+	pipeline_scan_blob(&s.ctx, "x.tar", tar, sizeof(tar));
+	assert_non_null(find_rule(&s.out, "archive-corrupt"));
+	finding_list_free(&s.out);
+}
+
+static void tar_trailing_garbage_after_the_end_marker_is_corrupt(void **state)
+{
+	(void)state;
+	unsigned char tar[2048] = {0};
+	tar_header(tar, "x.txt", "00000000000", '0');
+	tar[2047] = 'Z';
+	struct scan s;
+	scan_init(&s);
+	pipeline_scan_blob(&s.ctx, "x.tar", tar, sizeof(tar));
+	assert_non_null(find_rule(&s.out, "archive-corrupt"));
+	finding_list_free(&s.out);
+}
+
+static void budget_checks_ratio_member_and_total(void **state)
+{
+	(void)state;
+	struct scan_limits l;
+	scan_limits_default(&l);
+	assert_int_equal(unpack_budget_check(&l, 0, 0, 1000, 1000), UNPACK_OK);
+	/* ratio only counts above 1 MiB of output */
+	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 1 << 20), UNPACK_OK);
+	assert_int_equal(unpack_budget_check(&l, 0, 0, 1024, (1 << 20) + 1), UNPACK_LIMIT_RATIO);
+	assert_int_equal(unpack_budget_check(&l, 0, 0, 1ull << 30, l.member_bytes + 1),
+	                 UNPACK_LIMIT_MEMBER);
+	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 11),
+	                 UNPACK_LIMIT_BYTES);
+	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 10), UNPACK_OK);
+	/* saturating: no wrap-around with hostile sizes */
+	assert_int_equal(unpack_budget_check(&l, UINT64_MAX - 1, 0, UINT64_MAX, UINT64_MAX),
+	                 UNPACK_LIMIT_MEMBER);
+	l.archive_ratio = 0;
+	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 100 << 20), UNPACK_OK);
+	assert_false(unpack_ratio_exceeded(&l, UINT64_MAX, 1));
+}
+
+static void repeated_limits_are_counted_on_one_finding_per_blob(void **state)
+{
+	(void)state;
+	struct scan s;
+	scan_init(&s);
+	s.ctx.blob_first = 0;
+	unpack_report_limit(&s.ctx, "a.zip!x", UNPACK_LIMIT_MEMBER, "zip member declares 1 GiB");
+	unpack_report_limit(&s.ctx, "a.zip!y", UNPACK_LIMIT_MEMBER, "zip member declares 1 GiB");
+	unpack_report_limit(&s.ctx, "a.zip!z", UNPACK_LIMIT_RATIO, "bomb");
+	assert_int_equal(s.out.n, 2);
+	cJSON *occ = cJSON_GetObjectItemCaseSensitive(s.out.v[0].details, "occurrences");
+	assert_true(cJSON_IsNumber(occ));
+	assert_int_equal(occ->valueint, 2);
+	assert_non_null(strstr(s.out.v[0].message, "member_bytes"));
+	/* a new top-level blob starts counting afresh */
+	s.ctx.blob_first = s.out.n;
+	unpack_report_limit(&s.ctx, "b.zip!x", UNPACK_LIMIT_MEMBER, "zip member declares 1 GiB");
+	assert_int_equal(s.out.n, 3);
+	finding_list_free(&s.out);
+}
+
+static void member_paths_escape_control_bytes_and_invalid_utf8(void **state)
+{
+	(void)state;
+	char *p = unpack_member_path("a.zip", "dir/ok-é.txt", strlen("dir/ok-é.txt"));
+	assert_string_equal(p, "a.zip!dir/ok-é.txt");
+	free(p);
+	p = unpack_member_path("a.zip", "x\n\x1b[0m\xff", 7);
+	assert_string_equal(p, "a.zip!x\\x0a\\x1b[0m\\xff");
+	free(p);
+	p = unpack_member_path("t", "a\0b", 3);
+	assert_string_equal(p, "t!a\\x00b");
+	free(p);
+}
+
+static void sensitive_names_are_recognised(void **state)
+{
+	(void)state;
+	assert_true(unpack_name_is_sensitive("envs/prod/terraform.tfstate"));
+	assert_true(unpack_name_is_sensitive("tfplan"));
+	assert_true(unpack_name_is_sensitive("planout"));
+	assert_true(unpack_name_is_sensitive("x/.terraform/environment"));
+	assert_true(unpack_name_is_sensitive("credentials.tfrc.json"));
+	assert_false(unpack_name_is_sensitive("docs/README.md"));
+}
+
+static void containers_are_sniffed_by_magic_not_name(void **state)
+{
+	(void)state;
+	assert_int_equal(unpack_sniff((const unsigned char *)"PK\3\4xxxx", 8), UNPACK_ZIP);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x8b\x08\0", 4), UNPACK_GZIP);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\xfd" "7zXZ\0\0", 7), UNPACK_XZ);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x28\xb5\x2f\xfd", 4), UNPACK_ZSTD);
+	assert_int_equal(unpack_sniff((const unsigned char *)"BZh91AY&SY", 10), UNPACK_BZIP2);
+	assert_int_equal(unpack_sniff((const unsigned char *)STATE, strlen(STATE)), UNPACK_NONE);
+	/* an empty zip is only an end record; one with a prefix is found from the end */
+	unsigned char z[64] = {0};
+	memcpy(z + 42, "PK\5\6", 4);
+	assert_int_equal(zip_find_eocd(z, sizeof(z)), 42);
+	assert_int_equal(unpack_sniff(z, sizeof(z)), UNPACK_ZIP);
+	z[62] = 1; /* comment length no longer matches the end */
+	assert_int_equal(zip_find_eocd(z, sizeof(z)), -1);
+}
+
+static void depth_limit_stops_opening_containers(void **state)
+{
+	(void)state;
+	struct scan s;
+	scan_init(&s);
+	s.lim.archive_depth = 0;
+	unsigned char z[22] = {'P', 'K', 5, 6};
+	assert_int_equal(pipeline_scan_blob(&s.ctx, "e.zip", z, sizeof(z)), 0);
+	const struct finding *f = find_rule(&s.out, "archive-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "archive_depth"));
+	finding_list_free(&s.out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tar_numbers_parse_octal_and_base256_and_reject_negatives),
+		cmocka_unit_test(tar_checksum_is_verified),
+		cmocka_unit_test(tar_reader_scans_members_and_reports_state),
+		cmocka_unit_test(tar_member_larger_than_the_archive_is_corrupt),
+		cmocka_unit_test(tar_trailing_garbage_after_the_end_marker_is_corrupt),
+		cmocka_unit_test(budget_checks_ratio_member_and_total),
+		cmocka_unit_test(repeated_limits_are_counted_on_one_finding_per_blob),
+		cmocka_unit_test(member_paths_escape_control_bytes_and_invalid_utf8),
+		cmocka_unit_test(sensitive_names_are_recognised),
+		cmocka_unit_test(containers_are_sniffed_by_magic_not_name),
+		cmocka_unit_test(depth_limit_stops_opening_containers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
