@@ -42,7 +42,7 @@ int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, s
 		const struct blob_entry *e = &set->v[i];
 		const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
 		const char *ref = o->refs ? o->refs[e->group] : NULL;
-		struct scan_ctx ctx = {o->limits, pol, out, 0, hex};
+		struct scan_ctx ctx = {.limits = o->limits, .policy = pol, .out = out, .blob_id = hex};
 		git_odb_object *obj = NULL;
 		size_t size = 0, n0 = out->n;
 

@@ -306,7 +306,7 @@ def k_traversal(out):
 
 
 def k_symlink_zip(out):
-    return write_zip([Entry("current.tfstate", b"../../secrets/prod.tfstate", method=0,
+    return write_zip([Entry("state-link", b"../../secrets/prod.tfstate", method=0,
                             mode=0o120777), Entry("ok.txt", b"fine\n")])
 
 
