@@ -22,6 +22,8 @@ const struct command commands[] = {
 	{"scan", cmd_scan, "scan files and directories on disk"},
 	{"pre-commit", cmd_pre_commit, "git hook: check the files staged for a commit"},
 	{"pre-merge-commit", cmd_pre_commit, "git hook: check what a merge commit brings in"},
+	{"pre-push", cmd_pre_push, "git hook: check every commit a push sends"},
+	{"pre-receive", cmd_pre_receive, "server hook: check every object a push brings"},
 	{"install", cmd_install, "install the git hooks (--repo DIR, --global, --server BARE)"},
 	{"uninstall", cmd_install, "remove the git hooks, restoring the ones they replaced"},
 	{NULL, NULL, NULL},

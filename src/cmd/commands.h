@@ -17,6 +17,8 @@ extern const struct command commands[];
 
 int cmd_scan(int argc, char **argv);
 int cmd_pre_commit(int argc, char **argv);
+int cmd_pre_push(int argc, char **argv);
+int cmd_pre_receive(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 
 #endif

@@ -13,6 +13,7 @@ struct qwalk {
 	git_odb *q, *main;
 	struct blobset *set;
 	const char *path;
+	int group;
 	int failed;
 	git_oid bad;
 };
@@ -30,14 +31,14 @@ static int on_object(const git_oid *id, void *arg)
 	}
 	if (type == GIT_OBJECT_BLOB && !oidset_contains(&w->set->ids, id) &&
 	    !git_odb_exists_ext(w->main, id, GIT_ODB_LOOKUP_NO_REFRESH))
-		blobset_add(w->set, id, w->path, NULL, 0);
+		blobset_add(w->set, id, w->path, NULL, w->group);
 	return 0;
 }
 
 int quarantine_new_blobs(const char *dir, git_odb *main_odb, struct blobset *set,
-                         const char *path, char *err, size_t errsz)
+                         const char *path, int group, char *err, size_t errsz)
 {
-	struct qwalk w = {NULL, main_odb, set, path, 0, {{0}}};
+	struct qwalk w = {NULL, main_odb, set, path, group, 0, {{0}}};
 	int rc = -1;
 
 	if (git_odb_open(&w.q, dir) < 0) {

@@ -1,0 +1,164 @@
+/*
+ * cmd_pre_push: `stateguard pre-push REMOTE URL` (git's pre-push hook): for
+ * every ref line on stdin, every commit the remote does not have, and the blobs
+ * each introduces, read from the pushed commits (never HEAD or the work tree).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "cmd/hook.h"
+#include "core/util.h"
+#include "policy/policy_source.h"
+#include "source/blobscan.h"
+#include "source/commits.h"
+#include "source/gitrepo.h"
+
+static const char usage[] =
+	"usage: stateguard pre-push [--format text|json|sarif] [REMOTE [URL]] < REF-LINES\n\n"
+	"Git hook: reads '<local ref> <local oid> <remote ref> <remote oid>' lines and\n"
+	"checks every commit of every pushed ref that the remote does not have yet\n"
+	"(each blob once, archives opened), including files added and deleted again\n"
+	"within the push and tags that point at files. Findings go to standard error.\n\n"
+	"Options:\n"
+	"  --format F     text (default), json or sarif (JSON carries commit and ref)\n\n"
+	"Environment:\n"
+	"  STATEGUARD_SKIP=reason   skip the check, printing a warning with the reason\n\n"
+	"Examples:\n"
+	"  stateguard install                 run it on every push of this repository\n"
+	"  echo \"refs/heads/main $(git rev-parse main) refs/heads/main $(git rev-parse origin/main)\" |\n"
+	"    stateguard pre-push origin\n";
+
+struct pushed_ref {
+	char *remote_ref;
+	git_oid local;
+};
+
+/* Hides what the remote already has: its old tip and every refs/remotes/REMOTE/ ref. */
+static int hide_remote(git_revwalk *walk, git_repository *repo, const char *remote,
+                       const git_oid *remote_oid, char *err, size_t errsz)
+{
+	git_remote *r = NULL;
+	char *glob;
+	int rc;
+
+	if (!git_oid_is_zero(remote_oid) &&
+	    commits_hide_if_present(walk, repo, remote_oid, err, errsz) < 0)
+		return -1;
+	if (remote && git_remote_lookup(&r, repo, remote) == 0)
+		glob = xasprintf("refs/remotes/%s/*", remote);
+	else
+		glob = xstrdup("refs/remotes/*"); /* a URL: whatever any remote is known to have */
+	git_remote_free(r);
+	rc = commits_hide_refs(walk, repo, glob, err, errsz);
+	free(glob);
+	return rc;
+}
+
+int cmd_pre_push(int argc, char **argv)
+{
+	enum report_format format;
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	struct blobset set;
+	struct oidset seen;
+	struct finding_list findings;
+	struct scan_limits limits;
+	struct pushed_ref *refs = NULL;
+	struct policy **pols = NULL;
+	const char **refnames = NULL;
+	size_t nrefs = 0, cap = 0, linecap = 0;
+	char *line = NULL, err[1024];
+	const char *remote = NULL;
+	int argi, rc = SG_EXIT_ERROR;
+
+	int o = hook_parse_options(argc, argv, usage, &format, &argi);
+	if (o != 0)
+		return o > 0 ? SG_EXIT_OK : SG_EXIT_ERROR;
+	if (argi < argc)
+		remote = argv[argi];
+	if (hook_client_skipped(argv[0]))
+		return SG_EXIT_OK;
+
+	blobset_init(&set);
+	oidset_init(&seen);
+	finding_list_init(&findings);
+	gitrepo_global_init();
+	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0)
+		goto fail;
+
+	ssize_t len;
+	while ((len = getline(&line, &linecap, stdin)) >= 0) {
+		char lref[4096], lhex[128], rref[4096], rhex[128];
+		git_oid loid, roid;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		if ((size_t)len >= sizeof(lref) ||
+		    sscanf(line, "%4095s %127s %4095s %127s", lref, lhex, rref, rhex) != 4 ||
+		    git_oid_fromstrp(&loid, lhex) < 0 || git_oid_fromstrp(&roid, rhex) < 0) {
+			snprintf(err, sizeof(err), "cannot parse the pre-push input line '%.200s'", line);
+			goto fail;
+		}
+		if (git_oid_is_zero(&loid))
+			continue; /* a deletion adds nothing */
+		xgrow((void **)&refs, &cap, nrefs + 1, sizeof(*refs));
+		refs[nrefs].remote_ref = xstrdup(rref);
+		git_oid_cpy(&refs[nrefs].local, &loid);
+		nrefs++;
+
+		if (git_revwalk_new(&walk, repo) < 0) {
+			snprintf(err, sizeof(err), "cannot walk history: %s", gitrepo_errmsg());
+			goto fail;
+		}
+		if (commits_add_tip(repo, walk, NULL, &loid, lref, &set, (int)nrefs - 1, err,
+		                    sizeof(err)) < 0 ||
+		    hide_remote(walk, repo, remote, &roid, err, sizeof(err)) < 0 ||
+		    commits_collect(repo, walk, &set, (int)nrefs - 1, &seen, NULL, NULL, err,
+		                    sizeof(err)) < 0)
+			goto fail;
+		git_revwalk_free(walk);
+		walk = NULL;
+	}
+	if (ferror(stdin)) {
+		snprintf(err, sizeof(err), "cannot read the refs being pushed from standard input");
+		goto fail;
+	}
+
+	pols = xcalloc(nrefs + 1, sizeof(*pols));
+	refnames = xcalloc(nrefs + 1, sizeof(*refnames));
+	for (size_t i = 0; i < nrefs; i++) {
+		refnames[i] = refs[i].remote_ref;
+		if (policy_for_push(&pols[i], repo, &refs[i].local, err, sizeof(err)) < 0) {
+			sg_error("pre-push: bad configuration: %s; fix it in the pushed commit and push again",
+			         err);
+			goto done;
+		}
+	}
+	scan_limits_default(&limits);
+	policy_limits(nrefs ? pols[0] : NULL, &limits);
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames};
+	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
+	goto done;
+fail:
+	sg_error("pre-push: %s; the push is stopped because its commits could not be checked", err);
+done:
+	for (size_t i = 0; i < nrefs; i++) {
+		free(refs[i].remote_ref);
+		if (pols)
+			policy_free(pols[i]);
+	}
+	free(refs);
+	free(pols);
+	free(refnames);
+	free(line);
+	finding_list_free(&findings);
+	oidset_free(&seen);
+	blobset_free(&set);
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	return rc;
+}
