@@ -39,18 +39,25 @@ struct pushed_ref {
 static int hide_remote(git_revwalk *walk, git_repository *repo, const char *remote,
                        const git_oid *remote_oid, char *err, size_t errsz)
 {
-	git_remote *r = NULL;
-	char *glob;
+	git_config *cfg = NULL;
+	git_config_entry *url = NULL;
+	char *glob, *key = remote ? xasprintf("remote.%s.url", remote) : NULL;
 	int rc;
 
 	if (!git_oid_is_zero(remote_oid) &&
-	    commits_hide_if_present(walk, repo, remote_oid, err, errsz) < 0)
+	    commits_hide_if_present(walk, repo, remote_oid, err, errsz) < 0) {
+		free(key);
 		return -1;
-	if (remote && git_remote_lookup(&r, repo, remote) == 0)
+	}
+	/* a direct config read: git_remote_lookup's regex leaks in libgit2 1.5.1 */
+	if (key && git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_entry(&url, cfg, key) == 0)
 		glob = xasprintf("refs/remotes/%s/*", remote);
 	else
 		glob = xstrdup("refs/remotes/*"); /* a URL: whatever any remote is known to have */
-	git_remote_free(r);
+	git_config_entry_free(url);
+	git_config_free(cfg);
+	free(key);
 	rc = commits_hide_refs(walk, repo, glob, err, errsz);
 	free(glob);
 	return rc;
