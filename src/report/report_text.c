@@ -14,10 +14,29 @@ struct palette {
 	const char *red, *yellow, *dim, *bold, *reset;
 };
 
+/*
+ * Prints text from the content (paths, member names) with control characters
+ * escaped, so that a file name cannot move the cursor, clear the screen or
+ * forge a line of the report ("prod\n.tfstate" prints as prod\n.tfstate).
+ */
+static void put_safe(FILE *out, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c == '\t')
+			fputs("\\t", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
+}
+
 static void print_value(FILE *out, const cJSON *v)
 {
 	if (cJSON_IsString(v)) {
-		fputs(v->valuestring, out);
+		put_safe(out, v->valuestring);
 	} else if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == (double)(long long)v->valuedouble)
 			fprintf(out, "%lld", (long long)v->valuedouble);
@@ -56,8 +75,11 @@ static void print_finding(FILE *out, const struct finding *f, const struct palet
 	const char *col = f->is_error || (f->severity == SG_SEV_BLOCK && !f->allowed_by) ? p->red
 	                  : f->severity == SG_SEV_WARN                                   ? p->yellow
 	                                                                                 : p->dim;
-	fprintf(out, "%s%-7s%s %s%s%s  %s\n", col, sev, p->reset, p->bold, f->rule, p->reset, f->path);
-	fprintf(out, "        %s\n", f->message);
+	fprintf(out, "%s%-7s%s %s%s%s  ", col, sev, p->reset, p->bold, f->rule, p->reset);
+	put_safe(out, f->path);
+	fputs("\n        ", out);
+	put_safe(out, f->message);
+	fputc('\n', out);
 	if (f->commit || f->ref) {
 		fputs("        ", out);
 		if (f->commit)
