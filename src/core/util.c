@@ -209,10 +209,18 @@ const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, c
 	unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
 	unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
 	const unsigned char *p = hay, *end = hay + hay_len - needle_len + 1;
+	/* Next occurrence of each case of the first byte, searched again only once p
+	 * has passed it: re-running memchr for a case that is rare or absent after
+	 * every candidate of the other case made this quadratic. */
+	const unsigned char *a = NULL, *b = NULL;
+	int a_done = 0, b_done = lo == up;
 	while (p < end) {
-		const unsigned char *a = memchr(p, lo, (size_t)(end - p));
-		const unsigned char *b = lo == up ? NULL : memchr(p, up, (size_t)(end - p));
-		const unsigned char *c = a && b ? (a < b ? a : b) : (a ? a : b);
+		if (!a_done && (!a || a < p) && !(a = memchr(p, lo, (size_t)(end - p))))
+			a_done = 1;
+		if (!b_done && (!b || b < p) && !(b = memchr(p, up, (size_t)(end - p))))
+			b_done = 1;
+		const unsigned char *ca = a_done ? NULL : a, *cb = b_done ? NULL : b;
+		const unsigned char *c = ca && cb ? (ca < cb ? ca : cb) : (ca ? ca : cb);
 		if (!c)
 			return NULL;
 		if (strncasecmp((const char *)c, needle, needle_len) == 0)

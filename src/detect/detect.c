@@ -89,7 +89,13 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 	b.data = data;
 	b.len = len;
 	b.depth = depth;
-	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+	/* Zeroed blocks before the content (a torn write, a preallocated file) hide
+	 * nothing from a reader that skips them: skip them like the BOM. */
+	while (b.len && b.data[0] == 0) {
+		b.data++;
+		b.len--;
+	}
+	if (b.len >= 3 && !memcmp(b.data, "\xef\xbb\xbf", 3)) {
 		b.data += 3;
 		b.len -= 3;
 	}

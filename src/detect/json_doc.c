@@ -91,7 +91,9 @@ enum json_status json_doc_parse(const unsigned char *data, size_t len, uint64_t 
 	enum json_status st = JSON_INVALID;
 	if (r) {
 		const char *p = end;
-		while (p && p < copy + len && isspace((unsigned char)*p))
+		/* NUL padding after the object (a crash while writing, a preallocated
+		 * file) does not make it less of a state: treat it as trailing space. */
+		while (p && p < copy + len && (isspace((unsigned char)*p) || *p == 0))
 			p++;
 		if (p == copy + len && cJSON_IsObject(r)) {
 			*root = r;
