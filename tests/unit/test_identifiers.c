@@ -201,7 +201,7 @@ static void builtin_shapes_warn_once_per_rule_and_blob(void **state)
 	struct finding_list out;
 	scan_limits_default(&lim);
 	finding_list_init(&out);
-	struct scan_ctx ctx = {&lim, NULL, &out, 0, NULL};
+	struct scan_ctx ctx = {.limits = &lim, .out = &out};
 	const char *text =
 		"a = \"arn:aws:iam::418273950164:role/x\" b = \"arn:aws:iam::418273950164:role/y\"\n"
 		"c = \"arn:aws:s3:::bucket\"\n"
