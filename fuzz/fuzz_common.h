@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/finding.h"
 #include "core/pipeline.h"
@@ -57,11 +58,9 @@ static inline void fuzz_ctx_init(struct scan_ctx *ctx, struct scan_limits *limit
 {
 	scan_limits_default(limits);
 	finding_list_init(out);
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->limits = limits;
-	ctx->policy = NULL;
 	ctx->out = out;
-	ctx->inflated = 0;
-	ctx->blob_id = NULL;
 }
 
 #endif

@@ -8,8 +8,6 @@ load ../lib/hostile
 setup() { setup_tmp; }
 teardown() { teardown_tmp; }
 
-# Until the archives work (issue 3) is on main, the archive layer opens nothing.
-needs_archives() { skip "needs archives (issue 3)"; }
 
 scan_hostile() { # KIND [SECS MB]
 	hostile "$1" "$1.bin"
@@ -17,7 +15,6 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a flat zip bomb (2.5 GiB in 2.6 MB) is refused with archive-limit in bounded time and memory" {
-	needs_archives
 	scan_hostile zip_bomb_flat
 	assert_status 1
 	assert_output_contains "archive-limit"
@@ -25,14 +22,12 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a zip of 1000 entries overlapping one 64 MiB entry is refused in bounded memory" {
-	needs_archives
 	scan_hostile zip_bomb_overlap
 	assert_not_passed
 	assert_rss_below
 }
 
 @test "a nested zip bomb (640 GiB, four levels of ten) is refused with archive-limit" {
-	needs_archives
 	scan_hostile zip_bomb_nested
 	assert_status 1
 	assert_output_contains "archive-limit"
@@ -40,14 +35,12 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a state behind a zip bomb is never passed" {
-	needs_archives
 	scan_hostile zip_bomb_state_after
 	assert_status 1
 	assert_rss_below
 }
 
 @test "a gzip bomb of 64 concatenated members (4 GiB) is refused with archive-limit" {
-	needs_archives
 	scan_hostile gzip_bomb
 	assert_status 1
 	assert_output_contains "archive-limit"
@@ -55,14 +48,12 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a gzip of a gzip bomb is refused" {
-	needs_archives
 	scan_hostile gzip_bomb_nested
 	assert_status 1
 	assert_rss_below
 }
 
 @test "truncated zip, tar.gz, xz and bzip2 holding state are never passed" {
-	needs_archives
 	for k in zip_truncated zip_no_eocd tgz_truncated xz_truncated bz2_truncated; do
 		scan_hostile $k
 		echo "kind: $k"
@@ -71,7 +62,6 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "archives with a bad CRC are reported, not passed" {
-	needs_archives
 	for k in gzip_bad_crc zip_bad_crc; do
 		scan_hostile $k
 		echo "kind: $k"
@@ -80,7 +70,6 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "zip entries lying about their sizes are never passed" {
-	needs_archives
 	for k in zip_lying_small zip_lying_huge zip_lying_csize; do
 		scan_hostile $k
 		echo "kind: $k"
@@ -90,21 +79,18 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a state hidden behind a clean zip entry of the same name is found" {
-	needs_archives
 	scan_hostile zip_dup_hides_state
 	assert_status 1
 	assert_output_contains "tf-state"
 }
 
 @test "a state zip behind a shell-script prefix is found" {
-	needs_archives
 	scan_hostile zip_sfx_prefix
 	assert_status 1
 	assert_output_contains "tf-state"
 }
 
 @test "tar headers with impossible sizes (8 GiB octal, negative and huge base-256) end in a decision" {
-	needs_archives
 	for k in tar_huge_size tar_base256_negative tar_base256_huge tar_pax_size_lie; do
 		scan_hostile $k
 		echo "kind: $k"
@@ -114,7 +100,6 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "a tar whose last member runs past the end still reports the state before it" {
-	needs_archives
 	scan_hostile tar_size_past_end_state_before
 	assert_status 1
 	assert_output_contains "tf-state"
@@ -135,7 +120,6 @@ scan_hostile() { # KIND [SECS MB]
 }
 
 @test "many hostile archives in one directory scan to one decision" {
-	needs_archives
 	mkdir d
 	for k in zip_truncated zip_dup_hides_state tar_huge_size gzip_bad_crc empty_zip state_zip; do
 		hostile $k d/$k
