@@ -24,6 +24,7 @@ const struct command commands[] = {
 	{"pre-merge-commit", cmd_pre_commit, "git hook: check what a merge commit brings in"},
 	{"pre-push", cmd_pre_push, "git hook: check every commit a push sends"},
 	{"pre-receive", cmd_pre_receive, "server hook: check every object a push brings"},
+	{"history", cmd_history, "audit existing history for state that ever leaked"},
 	{"install", cmd_install, "install the git hooks (--repo DIR, --global, --server BARE)"},
 	{"uninstall", cmd_install, "remove the git hooks, restoring the ones they replaced"},
 	{NULL, NULL, NULL},

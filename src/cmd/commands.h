@@ -19,6 +19,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_pre_commit(int argc, char **argv);
 int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 
 #endif

@@ -29,7 +29,6 @@ teardown() { teardown_tmp; }
 }
 
 @test "the infra.zip commit is rejected and the index is left byte for byte unchanged" {
-	skip "needs zip support from the archives work (src/unpack)"
 	zip_with infra.zip terraform.tfstate "$(state_json)"
 	git add infra.zip
 	before=$(index_digest)

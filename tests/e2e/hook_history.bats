@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# stateguard history: auditing existing history, each unique blob once, with
+# the first commit and path that introduced it.
+load ../lib/hooks
+
+setup() {
+	setup_tmp
+	git init -q repo
+	cd repo
+	for i in $(seq 1 12); do
+		echo "line $i" >>notes.txt
+		git add notes.txt && git commit -q -m "notes $i"
+		if ((i == 3)); then
+			mkdir -p legacy && state_json >legacy/terraform.tfstate
+			git add legacy && git commit -q -m "import legacy state"
+			git rev-parse HEAD >"$TMP/introduced"
+		fi
+		if ((i == 4)); then
+			git rm -q -r legacy && git commit -q -m "remove legacy state"
+		fi
+	done
+}
+teardown() { teardown_tmp; }
+
+@test "history finds a state deep in the past with the commit and path that introduced it" {
+	run sg history
+	assert_status 1
+	assert_output_contains "legacy/terraform.tfstate"
+	assert_output_contains "commit $(cut -c1-12 "$TMP/introduced")"
+	assert_output_contains "audited 14 commits"
+	assert_output_contains "git filter-repo"
+}
+
+@test "the same state at several paths and commits is scanned and reported once, at its first path" {
+	git checkout -q -b copies
+	git show "$(cat "$TMP/introduced"):legacy/terraform.tfstate" >again.json
+	git add again.json && git commit -q -m "the same state again"
+	run sg history --format json
+	assert_status 1
+	python3 -c 'import json,sys
+d=json.loads(sys.argv[1]); f=[x for x in d["findings"] if x["rule"]=="tf-state"]
+assert len(f)==1, f
+assert f[0]["path"]=="legacy/terraform.tfstate", f
+assert f[0]["commit"]==sys.argv[2], f
+assert len(f[0]["blob"])==40, f' "$output" "$(cat "$TMP/introduced")"
+}
+
+@test "a range audits only the commits it names" {
+	run sg history HEAD~3..HEAD
+	assert_status 0
+	run sg history "$(cat "$TMP/introduced")~1..HEAD"
+	assert_status 1
+}
+
+@test "history works in a bare repository through GIT_DIR" {
+	git clone -q --bare . ../bare.git
+	cd "$TMP"
+	GIT_DIR="$TMP/bare.git" run sg history --all
+	assert_status 1
+	assert_output_contains "legacy/terraform.tfstate"
+}
+
+@test "a tag pointing at a state blob is audited" {
+	git checkout -q --orphan clean && git rm -q -rf . && echo x >x && git add x && git commit -q -m clean
+	for b in $(git for-each-ref --format='%(refname)' refs/heads/ | grep -v clean); do git update-ref -d "$b"; done
+	git reflog expire --expire=now --all
+	state_json >s.json
+	git tag lone "$(git hash-object -w s.json)"
+	rm s.json
+	run sg history
+	assert_status 1
+	assert_output_contains "refs/tags/lone"
+}
+
+@test "a missing object is reported, the audit goes on, and the exit status is 2" {
+	git checkout -q -b extra
+	state_json | sed "s/\"serial\":3/\"serial\":4/" >later.json && git add later.json && git commit -q -m later
+	echo secret-free >gone.txt && git add gone.txt && git commit -q -m gone
+	blob=$(git rev-parse HEAD:gone.txt)
+	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	run sg history
+	assert_status 2
+	assert_output_contains "gone.txt"
+	assert_output_contains "later.json"
+	assert_output_contains "legacy/terraform.tfstate"
+}
+
+@test "a clean history passes" {
+	git init -q ../clean && cd ../clean
+	echo hi >a && git add a && git commit -q -m a
+	run sg history
+	assert_status 0
+}
