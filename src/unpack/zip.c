@@ -220,20 +220,24 @@ static void zip_report_plan(struct scan_ctx *ctx, const char *path, size_t from,
 	if (pn->tfconfig)
 		cJSON_AddItemToArray(members, cJSON_CreateString("tfconfig/"));
 
-	char extra[160] = "";
+	char extra[200] = "";
 	size_t o = 0;
-	cJSON *res = cJSON_GetObjectItemCaseSensitive(d, "resources");
+	cJSON *res = cJSON_GetObjectItemCaseSensitive(d, "resource_count");
+	cJSON *types = cJSON_GetObjectItemCaseSensitive(d, "resource_types");
 	cJSON *ver = cJSON_GetObjectItemCaseSensitive(d, "terraform_version");
 	if (cJSON_IsNumber(res))
-		o += (size_t)snprintf(extra, sizeof(extra), " with %d resources", (int)res->valuedouble);
-	else if (cJSON_IsArray(res))
-		o += (size_t)snprintf(extra, sizeof(extra), " with %d resources", cJSON_GetArraySize(res));
+		o += (size_t)snprintf(extra, sizeof(extra), " (%d resources%s%.60s", (int)res->valuedouble,
+		                      cJSON_IsString(types) ? ": " : "",
+		                      cJSON_IsString(types) ? types->valuestring : "");
 	if (cJSON_IsString(ver) && o < sizeof(extra))
-		snprintf(extra + o, sizeof(extra) - o, " (Terraform %.40s)", ver->valuestring);
-	char *msg = xasprintf("saved Terraform plan (terraform plan -out): it holds %s%s, every input "
+		o += (size_t)snprintf(extra + o, sizeof(extra) - o, "%sTerraform %.40s", o ? "; " : " (",
+		                      ver->valuestring);
+	if (o && o < sizeof(extra) - 1)
+		strcat(extra, ")");
+	char *msg = xasprintf("saved Terraform plan (terraform plan -out): it holds %s%s%severy input "
 	                      "variable (sensitive ones too) and a copy of the configuration",
-	                      pn->tfstate || pn->tfstate_prev ? "the full prior state" : "the plan",
-	                      extra);
+	                      pn->tfstate || pn->tfstate_prev ? "the full prior state" : "", extra,
+	                      pn->tfstate || pn->tfstate_prev ? ", " : "");
 	finding_list_add(ctx->out, "tf-plan", SG_SEV_BLOCK, path, msg, d);
 	free(msg);
 	free(sp);

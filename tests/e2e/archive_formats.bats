@@ -42,6 +42,10 @@ plan = [f for f in d["findings"] if f["rule"] == "tf-plan"][0]
 assert plan["severity"] == "block"
 assert "saved Terraform plan" in plan["message"], plan["message"]
 assert "tfstate" in plan["details"]["plan_members"]
+# the embedded state's details are carried over from its tf-state finding
+state = [f for f in d["findings"] if f["path"] == "planout!tfstate"][0]
+for k, v in state["details"].items():
+    assert plan["details"].get(k) == v, (k, v, plan["details"])
 PY
 }
 

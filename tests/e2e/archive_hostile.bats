@@ -155,3 +155,86 @@ PY
 	assert_status 1
 	assert_output_contains "archive-corrupt"
 }
+
+@test "xz, bzip2 and zstd bombs are refused by the ratio check" {
+	head -c 16M /dev/zero > zeros
+	xz -0 -c zeros > zeros.xz
+	bzip2 -1 -c zeros > zeros.bz2
+	zstd -q -1 -c zeros > zeros.zst
+	for f in zeros.xz zeros.bz2 zeros.zst; do
+		run sg scan "$f"
+		assert_status 1
+		assert_output_contains "archive-limit"
+		assert_output_contains "archive_ratio"
+	done
+}
+
+@test "corrupted or truncated xz, bzip2 and zstd streams are corrupt, never clean" {
+	python3 "$SG_ROOT/tests/lib/archive_fixtures.py" docs docs.tgz
+	gzip -dc docs.tgz > docs.tar
+	xz -c docs.tar > d.xz
+	bzip2 -c docs.tar > d.bz2
+	zstd -q -c docs.tar > d.zst
+	for f in d.xz d.bz2 d.zst; do
+		head -c $(($(stat -c %s "$f") - 20)) "$f" > "cut-$f"
+		run sg scan "cut-$f"
+		assert_status 1
+		assert_output_contains "archive-corrupt"
+		python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[len(b) // 2] ^= 0x55; open(sys.argv[2], "wb").write(b)' "$f" "bad-$f"
+		run sg scan "bad-$f"
+		assert_status 1
+		assert_output_contains "archive-corrupt"
+	done
+}
+
+@test "bytes after the end of a gzip stream are corrupt; zero padding is not" {
+	echo "hello" | gzip -c > pad.gz
+	head -c 512 /dev/zero >> pad.gz
+	run sg scan pad.gz
+	assert_status 0
+	echo "hello" | gzip -c > junk.gz
+	printf 'hidden text' >> junk.gz
+	run sg scan junk.gz
+	assert_status 1
+	assert_output_contains "trailing data"
+}
+
+@test "limits from .stateguard.json apply: member_bytes per member, archive_bytes across nesting" {
+	head -c 5000 /dev/urandom > blob.bin
+	zip -q one.zip blob.bin
+	echo '{"limits": {"member_bytes": 1000}}' > small-member.json
+	run sg scan --config small-member.json one.zip
+	assert_status 1
+	assert_output_contains "member_bytes"
+	zip -q -0 outer.zip one.zip
+	echo '{"limits": {"archive_bytes": 8000}}' > small-total.json
+	run sg scan --config small-total.json one.zip
+	assert_status 0
+	run sg scan --config small-total.json outer.zip
+	assert_status 1
+	assert_output_contains "archive_bytes"
+}
+
+@test "a tar member larger than member_bytes inside tar.gz is skipped and reported" {
+	mkdir d && head -c 300000 /dev/urandom > d/big.bin
+	python3 "$SG_ROOT/tests/lib/archive_fixtures.py" state d/terraform.tfstate
+	tar -C d -czf t.tgz big.bin terraform.tfstate
+	echo '{"limits": {"member_bytes": 100000}}' > c.json
+	run sg scan --config c.json t.tgz
+	assert_status 1
+	assert_output_contains "t.tgz!big.bin"
+	assert_output_contains "member_bytes"
+	assert_output_contains "t.tgz!terraform.tfstate"
+}
+
+@test "a zip member in a compression method this build cannot read is blocked, not skipped" {
+	python3 - <<'PY'
+import zipfile
+with zipfile.ZipFile("lzma.zip", "w", zipfile.ZIP_LZMA) as z:
+    z.writestr("terraform.tfstate", b"{}")
+PY
+	run sg scan lzma.zip
+	assert_status 1
+	assert_output_contains "archive-limit"
+	assert_output_contains "compression method 14"
+}
