@@ -27,6 +27,8 @@ const struct command commands[] = {
 	{"history", cmd_history, "audit existing history for state that ever leaked"},
 	{"install", cmd_install, "install the git hooks (--repo DIR, --global, --server BARE)"},
 	{"uninstall", cmd_install, "remove the git hooks, restoring the ones they replaced"},
+	{"learn", cmd_learn, "print a .stateguard.json with the identifiers a state controls"},
+	{"allow", cmd_allow, "add a reviewed exception for a finding to .stateguard.json"},
 	{NULL, NULL, NULL},
 };
 

@@ -16,6 +16,8 @@ struct command {
 extern const struct command commands[];
 
 int cmd_scan(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
+int cmd_allow(int argc, char **argv);
 int cmd_pre_commit(int argc, char **argv);
 int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);

@@ -111,6 +111,19 @@ static int is_ec2_id(const unsigned char *s, size_t n)
 	return 0;
 }
 
+const char *identifiers_classify(const unsigned char *s, size_t len, int kind)
+{
+	if (kind == IDTOKEN_ACCOUNT)
+		return "account id";
+	if (kind == IDTOKEN_ARN)
+		return arn_has_account(s, len) ? "arn" : NULL;
+	if (is_aws_endpoint(s, len))
+		return "endpoint";
+	if (is_ec2_id(s, len))
+		return "resource id";
+	return NULL;
+}
+
 static void add_example(struct builtin_hits *h, enum builtin k, const unsigned char *s, size_t n)
 {
 	h->count[k]++;

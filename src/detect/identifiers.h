@@ -30,4 +30,11 @@ typedef int (*identifiers_region_cb)(size_t off, size_t len, void *arg);
 int identifiers_backend_regions(const char *path, const unsigned char *data, size_t len,
                                 identifiers_region_cb cb, void *arg);
 
+/*
+ * What a candidate token (policy/idtoken) is, if it has a built-in shape:
+ * "account id", "arn" (with an account id), "endpoint" (AWS resource
+ * hostname), "resource id" (EC2-style); NULL otherwise. Used by `learn`.
+ */
+const char *identifiers_classify(const unsigned char *tok, size_t len, int kind);
+
 #endif

@@ -1,0 +1,235 @@
+/*
+ * cmd_allow: `stateguard allow FINDING-ID --reason TEXT [--expires DATE] [--owner X]
+ * [--config FILE] [PATH...]` rescans PATH (default: the config's directory), finds
+ * the finding with that id and appends an allow entry pinned to its path, rule and
+ * blob id, so the exception stops matching when the content changes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <git2.h>
+
+#include "cmd/commands.h"
+#include "core/pipeline.h"
+#include "core/util.h"
+#include "policy/glob.h"
+#include "policy/policy.h"
+#include "source/files.h"
+
+struct allow_scan {
+	struct scan_ctx ctx;
+	struct finding_list findings;
+};
+
+static int allow_scan_one(const char *path, const unsigned char *data, size_t len, const char *err,
+                          void *arg)
+{
+	struct allow_scan *s = arg;
+	size_t from = s->findings.n;
+	if (err || !data)
+		return 0; /* nothing to allow: scan reports these */
+	pipeline_scan_blob(&s->ctx, path, data, len);
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+	if (s->findings.n > from && git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) {
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		for (size_t k = from; k < s->findings.n; k++)
+			if (!s->findings.v[k].blob)
+				s->findings.v[k].blob = xstrdup(hex);
+	}
+	policy_apply(s->ctx.policy, &s->findings, from);
+	return 0;
+}
+
+static void allow_usage(FILE *out)
+{
+	fputs("usage: stateguard allow FINDING-ID --reason TEXT [--expires YYYY-MM-DD] [--owner NAME]\n"
+	      "                        [--config FILE] [PATH...]\n\n"
+	      "Adds a reviewed exception for one finding to .stateguard.json. FINDING-ID is the\n"
+	      "'id' that scan prints with each finding (sg-...). PATH (default: the directory\n"
+	      "of the configuration) is scanned again to find it; the entry pins the finding's\n"
+	      "path, rule and blob id, so it stops matching when the content changes.\n\n"
+	      "Example:\n"
+	      "  stateguard allow sg-1d105b2a8d96 --reason 'synthetic state for tests' --expires 2027-06-30\n",
+	      out);
+}
+
+static int write_config(const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = -1;
+	if (!f)
+		goto done;
+	if (fputs(text, f) < 0 || fputc('\n', f) == EOF) {
+		fclose(f);
+		unlink(tmp);
+		goto done;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(tmp);
+	return rc;
+}
+
+int cmd_allow(int argc, char **argv)
+{
+	const char *id = NULL, *reason = NULL, *expires = NULL, *owner = NULL, *config = NULL;
+	char *found = NULL, *root = NULL, err[600], *text = NULL, *rel = NULL;
+	struct policy *pol = NULL, *check = NULL;
+	struct allow_scan s;
+	struct scan_limits limits;
+	cJSON *doc = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc = SG_EXIT_ERROR, i;
+
+	memset(&s, 0, sizeof(s));
+	finding_list_init(&s.findings);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			allow_usage(stdout);
+			return SG_EXIT_OK;
+		} else if (!strcmp(a, "--reason") && i + 1 < argc) {
+			reason = argv[++i];
+		} else if (!strcmp(a, "--expires") && i + 1 < argc) {
+			expires = argv[++i];
+		} else if (!strcmp(a, "--owner") && i + 1 < argc) {
+			owner = argv[++i];
+		} else if (!strcmp(a, "--config") && i + 1 < argc) {
+			config = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			sg_error("unknown option '%s' for allow", a);
+			allow_usage(stderr);
+			return SG_EXIT_ERROR;
+		} else if (!id) {
+			id = a;
+		} else {
+			break;
+		}
+	}
+	if (!id || !reason || !reason[0]) {
+		sg_error(!id ? "which finding? give its FINDING-ID (the 'id' scan prints)"
+		             : "every exception needs a --reason saying why it is safe");
+		allow_usage(stderr);
+		return SG_EXIT_ERROR;
+	}
+
+	if (config) {
+		found = xstrdup(config);
+		root = realpath(".", NULL);
+	} else if (!(found = policy_discover(".", &root))) {
+		found = xstrdup(POLICY_FILE);
+		root = realpath(".", NULL);
+	}
+	if (!root) {
+		sg_error("cannot resolve the current directory: %s", strerror(errno));
+		goto done;
+	}
+	if (access(found, F_OK) == 0) {
+		if (policy_load_file(&pol, found, err, sizeof(err)) < 0) {
+			sg_error("%s", err);
+			goto done;
+		}
+		int r = util_read_file(found, 64u << 20, &data, &len);
+		doc = r == 0 ? cJSON_ParseWithLength((const char *)data, len) : NULL;
+		if (!doc) {
+			sg_error("%s: cannot read the configuration again", found);
+			goto done;
+		}
+	} else {
+		doc = cJSON_CreateObject();
+		if (policy_parse(&pol, found, "{}", 2, err, sizeof(err)) < 0 || !doc)
+			goto done;
+	}
+	policy_set_root(pol, root);
+
+	scan_limits_default(&limits);
+	policy_limits(pol, &limits);
+	s.ctx.limits = &limits;
+	s.ctx.policy = pol;
+	s.ctx.out = &s.findings;
+	if (i < argc)
+		for (; i < argc; i++)
+			files_walk(argv[i], limits.file_bytes, allow_scan_one, &s);
+	else
+		files_walk(root, limits.file_bytes, allow_scan_one, &s);
+
+	const struct finding *f = NULL;
+	for (size_t k = 0; k < s.findings.n && !f; k++)
+		if (s.findings.v[k].id && !strcmp(s.findings.v[k].id, id))
+			f = &s.findings.v[k];
+	if (!f) {
+		sg_error("no finding with id %s under %s: run `stateguard scan` there and copy an id "
+		         "it prints",
+		         id, i < argc ? "the given paths" : root);
+		goto done;
+	}
+	if (f->allowed_by) {
+		printf("stateguard: %s is already allowed by %s\n", id, f->allowed_by);
+		rc = SG_EXIT_OK;
+		goto done;
+	}
+	rel = policy_relpath(pol, f->path);
+	char *bang = strchr(rel, '!');
+	if (bang)
+		*bang = 0;
+	if (rel[0] == '/' || !strncmp(rel, "../", 3)) {
+		sg_error("%s is outside %s, the directory of the configuration", f->path, root);
+		goto done;
+	}
+	cJSON *allow = cJSON_GetObjectItemCaseSensitive(doc, "allow");
+	if (!allow)
+		allow = cJSON_AddArrayToObject(doc, "allow");
+	cJSON *e = cJSON_CreateObject();
+	char *pattern = glob_escape(rel);
+	if (!allow || !e) {
+		free(pattern);
+		cJSON_Delete(e);
+		goto done;
+	}
+	cJSON_AddStringToObject(e, "path", pattern);
+	free(pattern);
+	if (f->blob)
+		cJSON_AddStringToObject(e, "blob", f->blob);
+	cJSON *rules = cJSON_AddArrayToObject(e, "rules");
+	cJSON_AddItemToArray(rules, cJSON_CreateString(f->rule));
+	cJSON_AddStringToObject(e, "reason", reason);
+	if (owner)
+		cJSON_AddStringToObject(e, "owner", owner);
+	if (expires)
+		cJSON_AddStringToObject(e, "expires", expires);
+	cJSON_AddItemToArray(allow, e);
+	text = cJSON_Print(doc);
+	if (!text || policy_parse(&check, found, text, strlen(text), err, sizeof(err)) < 0) {
+		sg_error("the new entry is not valid: %s", text ? err : "out of memory");
+		goto done;
+	}
+	if (write_config(found, text) < 0) {
+		sg_error("%s: cannot write: %s", found, strerror(errno));
+		goto done;
+	}
+	printf("stateguard: added allow[%d] for %s (%s in %s) to %s\n", cJSON_GetArraySize(allow) - 1,
+	       id, f->rule, rel, found);
+	rc = SG_EXIT_OK;
+done:
+	free(rel);
+	free(text);
+	free(data);
+	cJSON_Delete(doc);
+	policy_free(check);
+	policy_free(pol);
+	finding_list_free(&s.findings);
+	free(found);
+	free(root);
+	return rc;
+}
