@@ -53,7 +53,7 @@ static void allow_usage(FILE *out)
 	      "'id' that scan prints with each finding (sg-...). PATH (default: the directory\n"
 	      "of the configuration) is scanned again to find it; the entry pins the finding's\n"
 	      "path, rule and blob id, so it stops matching when the content changes.\n\n"
-	      "Example:\n"
+	      "Examples:\n"
 	      "  stateguard allow sg-1d105b2a8d96 --reason 'synthetic state for tests' --expires 2027-06-30\n",
 	      out);
 }

@@ -30,7 +30,7 @@ static void learn_usage(FILE *out)
 	      "  --hash          store salted SHA-256 fingerprints instead of the identifiers,\n"
 	      "                  so the configuration itself reveals nothing\n"
 	      "  --merge FILE    start from FILE (a valid configuration) and merge into it\n\n"
-	      "Example:\n"
+	      "Examples:\n"
 	      "  terraform show -json | stateguard learn --hash --path 'envs/prod/**' - > .stateguard.json\n",
 	      out);
 }
