@@ -108,7 +108,7 @@ int cmd_allow(int argc, char **argv)
 		} else if (!strcmp(a, "--config") && i + 1 < argc) {
 			config = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
-			sg_error("unknown option '%s' for allow", a);
+			sg_error("unknown option '%s' for allow; see 'stateguard allow --help'.", a);
 			allow_usage(stderr);
 			return SG_EXIT_ERROR;
 		} else if (!id) {

@@ -79,7 +79,7 @@ int cmd_learn(int argc, char **argv)
 			i++;
 			break;
 		} else if (a[0] == '-' && a[1]) {
-			sg_error("unknown option '%s' for learn", a);
+			sg_error("unknown option '%s' for learn; see 'stateguard learn --help'.", a);
 			learn_usage(stderr);
 			goto done;
 		} else {
