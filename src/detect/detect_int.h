@@ -91,6 +91,9 @@ int pulumi_detect(struct blob *b);         /* pulumi.c */
 int tf_cli_credentials_detect(struct blob *b); /* tf_cli_credentials.c */
 int tokens_detect(struct blob *b);         /* tokens.c */
 
+/* 1 if a credential value is a placeholder, reference or format string (tf_backend.c). */
+int backend_is_placeholder(const char *v);
+
 /* Name helpers (detect.c). */
 int name_is_state(const char *base, const char *path);
 int name_is_backend_snapshot(const char *path);

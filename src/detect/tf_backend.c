@@ -40,11 +40,13 @@ static int is_cred_attr(const char *name, size_t len)
 }
 
 /* Placeholders in documentation and templates are not credentials. */
-static int is_placeholder(const char *v)
+int backend_is_placeholder(const char *v)
 {
 	size_t n = strlen(v);
 	if (!n || v[0] == '$' || (v[0] == '<' && v[n - 1] == '>') || (v[0] == '{' && v[1] == '{'))
 		return 1;
+	if (strstr(v, "%s") || strstr(v, "%v") || strstr(v, "%q") || strstr(v, "%d"))
+		return 1; /* a format string in source code */
 	if (util_memcasemem((const unsigned char *)v, n, "example", 7) ||
 	    util_memcasemem((const unsigned char *)v, n, "changeme", 8) ||
 	    util_memcasemem((const unsigned char *)v, n, "placeholder", 11) ||
@@ -116,7 +118,7 @@ static void snapshot_credentials(struct blob *b, const char *btype, const cJSON 
 		            : (cJSON_IsObject(e) || cJSON_IsArray(e)) && e->child
 		                ? cJSON_PrintUnformatted(e)
 		                : NULL;
-		if (val && *val && !is_placeholder(val) && !is_path_value(e->string, val)) {
+		if (val && *val && !backend_is_placeholder(val) && !is_path_value(e->string, val)) {
 			char where[128];
 			snprintf(where, sizeof(where), "The cached `%.40s` backend configuration", btype);
 			report_cred(b, where, e->string, val, 0);
@@ -173,6 +175,7 @@ static int snapshot_detect(struct blob *b)
 struct hcl_walk {
 	struct blob *b;
 	int partial_name;                 /* the file name says partial backend config */
+	int config_file;                  /* a Terraform/HCL configuration file by name */
 	int top_blocks;                   /* blocks at depth 0 */
 	unsigned char pairs_seen[32];     /* identifier keys seen at depth 0 */
 	struct { char *attr, *value; size_t line; } top[16]; /* literal credentials at depth 0 */
@@ -213,7 +216,8 @@ static int hcl_event_cb(const struct hcl_event *ev, void *arg)
 	struct hcl_walk *w = arg;
 	if (ev->kind == HCL_EV_BLOCK && ev->depth == 1 && !ev->frames[0].is_object)
 		w->top_blocks++;
-	if (ev->kind == HCL_EV_BLOCK && ev->depth == 2 && hcl_span_eq(ev->frames[0].type, "terraform") &&
+	if (ev->kind == HCL_EV_BLOCK && ev->depth == 2 && w->config_file &&
+	    hcl_span_eq(ev->frames[0].type, "terraform") &&
 	    hcl_span_eq(ev->frames[1].type, "backend") && ev->frames[1].nlabels &&
 	    hcl_span_eq(ev->frames[1].labels[0], "local")) {
 		cJSON *d = cJSON_CreateObject();
@@ -244,7 +248,7 @@ static int hcl_event_cb(const struct hcl_event *ev, void *arg)
 	if (!cred || !hcl_value_is_literal(ev))
 		return 0;
 	char *val = hcl_span_dup(ev->value);
-	if (is_placeholder(val) || is_path_value(name, val)) {
+	if (backend_is_placeholder(val) || is_path_value(name, val)) {
 		free(val);
 		return 0;
 	}
@@ -277,6 +281,8 @@ static void hcl_detect(struct blob *b)
 	memset(&w, 0, sizeof(w));
 	w.b = b;
 	w.partial_name = partial_name(b->base);
+	w.config_file = util_ends_with(b->base, ".tf") || util_ends_with(b->base, ".hcl") ||
+	                util_ends_with(b->base, ".tofu") || w.partial_name;
 	hcl_scan((const char *)b->data, b->len, hcl_event_cb, &w);
 	int pairs = 0;
 	for (size_t i = 0; i < sizeof(partial_pairs) / sizeof(*partial_pairs); i++)

@@ -40,8 +40,7 @@ static void json_detect(struct blob *b)
 		return;
 	cJSON_ArrayForEach(h, creds) {
 		const cJSON *tok = json_get(h, "token");
-		if (h->string && cJSON_IsString(tok) && tok->valuestring[0] &&
-		    tok->valuestring[0] != '$')
+		if (h->string && cJSON_IsString(tok) && !backend_is_placeholder(tok->valuestring))
 			report(b, h->string, tok->valuestring, 0);
 	}
 }
@@ -55,7 +54,7 @@ static int hcl_cb_creds(const struct hcl_event *ev, void *arg)
 		return 0;
 	char *host = hcl_span_dup(ev->frames[0].labels[0]);
 	char *tok = hcl_span_dup(ev->value);
-	if (tok[0] != '$')
+	if (!backend_is_placeholder(tok))
 		report(b, host, tok, ev->line);
 	free(host);
 	free(tok);

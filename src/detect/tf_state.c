@@ -266,13 +266,26 @@ static void summarize_legacy(struct state_summary *s, const cJSON *root)
 	}
 }
 
-/* 1 if root looks like v4+ state (§3 of the reference): required fields only. */
+/*
+ * 1 if root looks like v4+ state. Terraform itself only needs `version`;
+ * missing `serial`/`resources` decode as zero values (real fixtures omit
+ * them). We require an integer version >= 4 and either a string lineage
+ * (with serial and resources well-typed when present) or resources that look
+ * like state resources. `version` + `serial` alone is not state (§3 guards).
+ */
 static int is_v4(const cJSON *root)
 {
-	return json_is_int(json_get(root, "version"), 4, 1000) &&
-	       cJSON_IsString(json_get(root, "lineage")) &&
-	       json_is_int(json_get(root, "serial"), 0, 9007199254740992.0) &&
-	       cJSON_IsArray(json_get(root, "resources"));
+	if (!json_is_int(json_get(root, "version"), 4, 1000))
+		return 0;
+	const cJSON *lineage = json_get(root, "lineage"), *serial = json_get(root, "serial"),
+	            *res = json_get(root, "resources");
+	if ((serial && !json_is_int(serial, 0, 9007199254740992.0)) || (res && !cJSON_IsArray(res)))
+		return 0;
+	if (cJSON_IsString(lineage))
+		return 1;
+	const cJSON *r0 = res ? res->child : NULL;
+	return cJSON_IsObject(r0) && cJSON_IsString(json_get(r0, "type")) &&
+	       cJSON_IsArray(json_get(r0, "instances"));
 }
 
 /* 1 if root looks like v1-v3 state: modules[] with a root path and object resources. */

@@ -89,6 +89,23 @@ static void escaped_and_upper_case_keys_are_still_state(void **state)
 	finding_list_free(&r.out);
 }
 
+static void v4_state_without_resources_key_is_state(void **state)
+{
+	(void)state;
+	struct run r;
+	/* Terraform reads these (missing fields decode as zero values); real fixtures omit them */
+	run_scan(&r, "x.json", "{\"version\":4,\"serial\":7,\"lineage\":\"hello\","
+	                       "\"outputs\":{\"foo\":{\"value\":\"bar\",\"type\":\"string\"}}}");
+	const struct finding *f = find_rule(&r, "tf-state");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SG_SEV_BLOCK); /* outputs carry values */
+	finding_list_free(&r.out);
+	run_scan(&r, "x.json", "{\"version\":4,\"resources\":[{\"mode\":\"managed\",\"type\":"
+	                       "\"aws_vpc\",\"name\":\"m\",\"instances\":[{}]}]}");
+	assert_non_null(find_rule(&r, "tf-state"));
+	finding_list_free(&r.out);
+}
+
 static void legacy_v3_state_counts_module_resources(void **state)
 {
 	(void)state;
@@ -206,6 +223,7 @@ int main(void)
 		cmocka_unit_test(v4_state_is_blocked_with_destroy_details),
 		cmocka_unit_test(empty_state_is_a_warning),
 		cmocka_unit_test(escaped_and_upper_case_keys_are_still_state),
+		cmocka_unit_test(v4_state_without_resources_key_is_state),
 		cmocka_unit_test(legacy_v3_state_counts_module_resources),
 		cmocka_unit_test(v0_binary_state_is_blocked),
 		cmocka_unit_test(lookalikes_are_not_state),
