@@ -21,6 +21,7 @@
 static const char *const json_keys[] = {
 	"lineage",      /* state v2-v4, legacy snapshots, encrypted state */
 	"modules",      /* state v1-v3 */
+	"instances",    /* state v4 resources (lineage may be missing) */
 	"backend",      /* backend snapshot */
 	"state_store",  /* backend snapshot (pluggable state storage) */
 	"format_version", /* terraform show -json */
