@@ -11,6 +11,7 @@
 #include "cmd/commands.h"
 #include "core/pipeline.h"
 #include "core/util.h"
+#include "detect/detect.h"
 #include "policy/policy.h"
 #include "report/report.h"
 #include "source/files.h"
@@ -20,6 +21,28 @@ struct scan_state {
 	struct finding_list findings;
 };
 
+/* A file above limits.file_bytes: streamed through the name and prefilter checks only. */
+static void scan_oversize(struct scan_state *s, const char *path, size_t size)
+{
+	FILE *f = strcmp(path, "<stdin>") ? fopen(path, "rb") : NULL;
+	if (!f) {
+		finding_list_add_error(&s->findings, path,
+		                       "above the file size limit and cannot be re-read for the "
+		                       "streaming check: not examined (raise limits.file_bytes)");
+		return;
+	}
+	struct detect_stream *ds = detect_stream_new();
+	unsigned char *buf = xmalloc(1u << 20);
+	size_t n;
+	while ((n = fread(buf, 1, 1u << 20, f)) > 0)
+		detect_stream_feed(ds, buf, n);
+	if (ferror(f))
+		finding_list_add_error(&s->findings, path, "read error during the streaming check");
+	fclose(f);
+	free(buf);
+	detect_stream_finish(ds, &s->ctx, path, size);
+}
+
 static int scan_one(const char *path, const unsigned char *data, size_t len, const char *err,
                     void *arg)
 {
@@ -28,10 +51,7 @@ static int scan_one(const char *path, const unsigned char *data, size_t len, con
 	if (err) {
 		finding_list_add_error(&s->findings, path, "%s", err);
 	} else if (!data) {
-		char hb[32];
-		finding_list_add_error(&s->findings, path,
-		                       "file is %s, above the %s file limit: not examined",
-		                       util_human_bytes(len, hb, sizeof(hb)), "configured");
+		scan_oversize(s, path, len);
 	} else {
 		pipeline_scan_blob(&s->ctx, path, data, len);
 		if (s->findings.n > from) {

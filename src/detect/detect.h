@@ -7,6 +7,7 @@
 #define SG_DETECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/pipeline.h"
 
@@ -17,5 +18,19 @@
  */
 int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                 unsigned depth);
+
+/*
+ * Content too large to read whole (above limits->file_bytes) is checked by
+ * name and by the streaming prefilter instead: feed it in order, in chunks of
+ * any size, then finish. If it cannot be ruled out as an artifact, finish adds
+ * a blocking `scan-limit` finding saying why and how to raise the limit (fail
+ * closed); otherwise nothing. One stream per blob; not shared between threads.
+ */
+struct detect_stream;
+struct detect_stream *detect_stream_new(void);
+void detect_stream_feed(struct detect_stream *s, const unsigned char *data, size_t len);
+/* Reports as described above and frees s. `size` is the whole content's size. */
+void detect_stream_finish(struct detect_stream *s, struct scan_ctx *ctx, const char *path,
+                          uint64_t size);
 
 #endif
