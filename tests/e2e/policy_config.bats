@@ -114,6 +114,6 @@ state() { printf '{"version":4,"terraform_version":"1.8.2","serial":3,"lineage":
 	echo '{"limits": {"file_bytes": 10}}' > .stateguard.json
 	state s.json
 	run sg scan s.json
-	assert_status 2
-	assert_output_contains "scan-error"
+	assert_status 1
+	assert_output_contains "scan-limit"
 }
