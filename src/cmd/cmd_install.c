@@ -340,7 +340,7 @@ int cmd_install(int argc, char **argv)
 		}
 		free(ours);
 		if (rc == SG_EXIT_OK)
-			printf("stateguard: hooks removed from %s\n", dir);
+			sg_info("hooks removed from %s", dir);
 		goto done;
 	}
 
@@ -371,7 +371,7 @@ int cmd_install(int argc, char **argv)
 			goto done;
 		}
 	}
-	printf("stateguard: %s installed in %s\n", server ? "pre-receive" : "pre-commit, pre-merge-commit, pre-push", dir);
+	sg_info("%s installed in %s", server ? "pre-receive" : "pre-commit, pre-merge-commit, pre-push", dir);
 	rc = SG_EXIT_OK;
 done:
 	free(tmpl);

@@ -112,6 +112,18 @@ void sg_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void sg_info(const char *fmt, ...)
+{
+	va_list ap;
+	if (sg_quiet)
+		return;
+	fputs("stateguard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len)
 {
 	size_t cap = 0, n = 0;

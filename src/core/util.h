@@ -31,6 +31,8 @@ void xgrow(void **v, size_t *cap, size_t need, size_t size);
 /* Prints "stateguard: <msg>" on stderr. */
 void sg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "stateguard: <msg>" on stderr unless quiet: progress and confirmations. */
+void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 1 when quiet mode is on (set by main from -q/--quiet). */
 extern int sg_quiet;

@@ -157,3 +157,14 @@ state_file() {
 	[[ -z $output ]]
 	[[ -n $stderr ]]
 }
+
+@test "install confirms on stderr, and -q silences the confirmation" {
+	git init -q repo
+	run --separate-stderr sg install --repo repo
+	assert_status 0
+	[[ -z $output ]]
+	[[ $stderr == *"installed in"* ]]
+	run --separate-stderr sg -q uninstall --repo repo
+	assert_status 0
+	[[ -z $output && -z $stderr ]]
+}

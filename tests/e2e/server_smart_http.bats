@@ -33,24 +33,26 @@ commit_state() {
 	git commit -qm "add backup" --no-verify
 }
 
-# The server hook: a stand-in (every new blob through `stateguard scan -`) until
-# `stateguard pre-receive` and `install --server` land.
+# The hook a GitLab or Gitea administrator drops into a pre-receive.d directory.
 HOOK='#!/bin/sh
-while read -r old new ref; do
-	git rev-list --objects "$new" --not --all | while read -r oid path; do
-		[ -n "$path" ] && [ "$(git cat-file -t "$oid")" = blob ] || continue
-		git cat-file blob "$oid" | stateguard scan - >/dev/null && continue
-		echo "stateguard: $ref: $path: tf-state"
-		exit 1
-	done || exit 1
-done'
+exec stateguard pre-receive'
 
-# guard_plain NAME: a bare repository with stateguard's own pre-receive hook.
+# guard_plain NAME: a bare repository guarded by `stateguard install --server`.
 guard_plain() {
 	local bare
 	bare=$(http_new_repo "$1")
-	printf '%s\n' "$HOOK" > "$bare/hooks/pre-receive"
-	chmod +x "$bare/hooks/pre-receive"
+	sg install --server "$bare" >&2
+	echo "$bare"
+}
+
+# guard_dir NAME DIR [GITLAB=1]: a bare repository whose pre-receive dispatcher
+# runs DIR/*, with stateguard's hook in it.
+guard_dir() {
+	local bare
+	bare=$(http_new_repo "$1")
+	http_dispatcher "$bare" "$2"
+	printf '%s\n' "$HOOK" > "$bare/$2/stateguard"
+	chmod +x "$bare/$2/stateguard"
 	echo "$bare"
 }
 
@@ -89,21 +91,40 @@ push_and_check() {
 }
 
 @test "GitLab custom_hooks/pre-receive.d runs stateguard and refuses state over HTTP" {
-	local bare
-	bare=$(http_new_repo gitlab)
-	GITLAB=1 http_dispatcher "$bare" custom_hooks/pre-receive.d
-	printf '%s\n' "$HOOK" > "$bare/custom_hooks/pre-receive.d/stateguard"
-	chmod +x "$bare/custom_hooks/pre-receive.d/stateguard"
-	push_and_check "$bare"
+	push_and_check "$(GITLAB=1 guard_dir gitlab custom_hooks/pre-receive.d)"
 }
 
-@test "Gitea/Forgejo hooks/pre-receive.d runs stateguard next to another hook" {
+@test "GitLab: a skip push option is honoured for an allowed GL_USERNAME and audited" {
 	local bare
-	bare=$(http_new_repo gitea)
-	http_dispatcher "$bare" hooks/pre-receive.d
+	bare=$(GITLAB=1 guard_dir gitlab-skip custom_hooks/pre-receive.d)
+	git -C "$bare" config receive.advertisePushOptions true
+	git -C "$bare" config --add stateguard.skipAllowed alice
+	commit_state
+	run git push -o stateguard.skip=INC-42 "$HTTP_URL/gitlab-skip.git" HEAD:refs/heads/main
+	assert_status 0
+	assert_output_contains "remote:"
+	grep -q alice "$bare/stateguard-audit.log"
+	grep -q INC-42 "$bare/stateguard-audit.log"
+}
+
+@test "GitLab: a skip push option from a GL_USERNAME not listed is refused" {
+	local bare
+	bare=$(GITLAB=1 guard_dir gitlab-noskip custom_hooks/pre-receive.d)
+	git -C "$bare" config receive.advertisePushOptions true
+	git -C "$bare" config --add stateguard.skipAllowed bob
+	commit_state
+	run git push -o stateguard.skip=INC-42 "$HTTP_URL/gitlab-noskip.git" HEAD:refs/heads/main
+	assert_status 1
+	assert_output_contains "backup.json"
+	run git -C "$bare" rev-parse --verify -q refs/heads/main
+	assert_status 1
+}
+
+@test "Gitea/Forgejo hooks/pre-receive.d runs stateguard next to Gitea's own hook" {
+	local bare
+	bare=$(guard_dir gitea hooks/pre-receive.d)
 	printf '#!/bin/sh\ncat >/dev/null\necho gitea-hook-ran\n' > "$bare/hooks/pre-receive.d/gitea"
-	printf '%s\n' "$HOOK" > "$bare/hooks/pre-receive.d/stateguard"
-	chmod +x "$bare"/hooks/pre-receive.d/*
+	chmod +x "$bare/hooks/pre-receive.d/gitea"
 	push_and_check "$bare"
 	assert_output_contains "gitea-hook-ran"
 }
