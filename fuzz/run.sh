@@ -43,7 +43,7 @@ for t in "${targets[@]}"; do
 		failed=1
 	else
 		printf 'fuzz: %-16s ok  %4ds  %s runs, corpus %s files\n' "$t" $((end - start)) \
-			"${execs:-?}" "$(find "$corpus" -type f | wc -l)"
+			"${execs:-?}" "$(find "$corpus/" -type f | wc -l)"
 	fi
 done
 exit $failed

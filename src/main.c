@@ -155,6 +155,7 @@ static int help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	int i = 1;
+	util_prefault_stack();
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--version")) {
 			version();

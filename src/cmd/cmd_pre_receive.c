@@ -13,6 +13,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/hook.h"
+#include "core/deadline.h"
 #include "core/util.h"
 #include "policy/policy_source.h"
 #include "source/blobscan.h"
@@ -33,6 +34,10 @@ static const char usage[] =
 	"the first one set) and is appended to the audit log (stateguard.auditLog,\n"
 	"default $GIT_DIR/stateguard-audit.log); if the log cannot be written, the\n"
 	"push is rejected.\n\n"
+	"Time budget: a check that takes longer than 'git config stateguard.timeout'\n"
+	"seconds (default 300, 0: none; STATEGUARD_TIMEOUT overrides it) rejects the\n"
+	"push with a message, as does a SIGTERM from the server; set it below the\n"
+	"platform's own hook timeout (GitHub Enterprise Server: 5 s).\n\n"
 	"Options:\n"
 	"  --format F     text (default, on stderr: the pusher sees 'remote:' lines),\n"
 	"                 json or sarif (stdout)\n\n"
@@ -175,6 +180,37 @@ done:
 	return rc;
 }
 
+/* Time budget of a push check unless configured (stateguard.timeout, STATEGUARD_TIMEOUT). */
+#define RECEIVE_BUDGET_DEFAULT 300
+
+static const char budget_hint[] =
+	"An administrator can change the budget with 'git config stateguard.timeout SECONDS' on "
+	"the server (0: no limit).";
+
+/* Applies stateguard.timeout from the server's config, if set. Returns 0 or -1 (err set). */
+static int receive_budget(git_repository *repo, char *err, size_t errsz)
+{
+	git_config *cfg = NULL;
+	int64_t v = 0;
+	int rc = -1;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		snprintf(err, errsz, "cannot read the server's git config: %s", gitrepo_errmsg());
+		return -1;
+	}
+	int e = git_config_get_int64(&v, cfg, "stateguard.timeout");
+	if (e == GIT_ENOTFOUND) {
+		rc = 0;
+	} else if (e < 0 || v < 0 || v > 7 * 24 * 3600) {
+		snprintf(err, errsz, "stateguard.timeout is not a number of seconds from 0 (no limit) "
+		         "to 604800");
+	} else {
+		deadline_arm((unsigned)v, "pre-receive", budget_hint);
+		rc = 0;
+	}
+	git_config_free(cfg);
+	return rc;
+}
+
 /* Collects the blobs the push introduces, bounded by what the repository already has. */
 static int collect(git_repository *repo, const struct update *u, size_t nu, struct blobset *set,
                    size_t *ncommits, char *err, size_t errsz)
@@ -251,6 +287,15 @@ int cmd_pre_receive(int argc, char **argv)
 		         "see 'stateguard pre-receive --help'");
 		return SG_EXIT_ERROR;
 	}
+	unsigned budget = RECEIVE_BUDGET_DEFAULT;
+	const char *budget_env = getenv("STATEGUARD_TIMEOUT");
+	if (budget_env && deadline_parse(budget_env, &budget) < 0) {
+		sg_error("STATEGUARD_TIMEOUT='%s' is not a number of seconds (0: no limit); the push is "
+		         "rejected.",
+		         budget_env);
+		return SG_EXIT_ERROR;
+	}
+	deadline_arm(budget, "pre-receive", budget_hint);
 	blobset_init(&set);
 	finding_list_init(&findings);
 	gitrepo_global_init();
@@ -276,6 +321,8 @@ int cmd_pre_receive(int argc, char **argv)
 		goto fail;
 	}
 	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0)
+		goto fail;
+	if (!budget_env && receive_budget(repo, err, sizeof(err)) < 0)
 		goto fail;
 	if (policy_for_receive(&pol, repo, err, sizeof(err)) < 0) {
 		sg_error("the server's stateguard configuration is invalid: %s. Every push is rejected "

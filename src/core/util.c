@@ -257,6 +257,17 @@ const char *util_basename(const char *path)
 	return b;
 }
 
+/* Deepest stack the code needs (unpack recursion, cJSON, the dynamic linker) with room to spare. */
+#define SG_STACK_PREFAULT (512u << 10)
+
+__attribute__((noinline)) void util_prefault_stack(void)
+{
+	volatile unsigned char pad[SG_STACK_PREFAULT];
+	for (size_t i = 0; i < sizeof(pad); i += 4096)
+		pad[i] = 0;
+	pad[sizeof(pad) - 1] = 0;
+}
+
 const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz)
 {
 	static const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};

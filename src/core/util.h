@@ -61,6 +61,13 @@ int util_ends_with(const char *s, const char *suffix);
 /* Last path component of a path that may contain '/' and '!' separators. */
 const char *util_basename(const char *path);
 
+/*
+ * Touches 512 KiB of stack now, so that the stack never has to grow later: under
+ * an address-space limit (ulimit -v) a stack that cannot grow is a SIGSEGV, even
+ * in the out-of-memory path, instead of a clean exit 2. Called first in main.
+ */
+void util_prefault_stack(void);
+
 /* Formats bytes as "12.3 MiB" into buf. */
 const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz);
 

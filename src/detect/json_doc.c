@@ -27,7 +27,9 @@ static void *budget_malloc(size_t n)
 		}
 		budget.used += n;
 	}
-	return malloc(n);
+	/* A real allocation failure is not a budget verdict: cJSON would turn it into
+	 * "not JSON" and a state would pass. Exit 2 like every other allocation. */
+	return xmalloc(n);
 }
 
 static void budget_free(void *p)
