@@ -47,7 +47,7 @@ static void on_stop(int sig)
 int deadline_parse(const char *text, unsigned *seconds)
 {
 	char *end;
-	if (!text || !*text || *text == '-' || *text == '+')
+	if (!text || *text < '0' || *text > '9')
 		return -1;
 	errno = 0;
 	unsigned long v = strtoul(text, &end, 10);
