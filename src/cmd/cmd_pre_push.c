@@ -33,6 +33,7 @@ static const char usage[] =
 struct pushed_ref {
 	char *remote_ref;
 	git_oid local;
+	git_oid remote;
 };
 
 /* Hides what the remote already has: its old tip and every refs/remotes/REMOTE/ ref. */
@@ -114,6 +115,7 @@ int cmd_pre_push(int argc, char **argv)
 		xgrow((void **)&refs, &cap, nrefs + 1, sizeof(*refs));
 		refs[nrefs].remote_ref = xstrdup(rref);
 		git_oid_cpy(&refs[nrefs].local, &loid);
+		git_oid_cpy(&refs[nrefs].remote, &roid);
 		nrefs++;
 
 		if (git_revwalk_new(&walk, repo) < 0) {
@@ -138,7 +140,8 @@ int cmd_pre_push(int argc, char **argv)
 	refnames = xcalloc(nrefs + 1, sizeof(*refnames));
 	for (size_t i = 0; i < nrefs; i++) {
 		refnames[i] = refs[i].remote_ref;
-		if (policy_for_push(&pols[i], repo, &refs[i].local, err, sizeof(err)) < 0) {
+		if (policy_for_push(&pols[i], repo, &refs[i].local, remote, &refs[i].remote, err,
+		                    sizeof(err)) < 0) {
 			sg_error("pre-push: bad configuration: %s; fix it in the pushed commit and push again",
 			         err);
 			goto done;
