@@ -17,11 +17,18 @@
 
 /* Families the prefilter may rule out (bit flags). */
 enum {
-	PF_JSON = 1u << 0,     /* a JSON object that may be a JSON artifact (state, snapshot, ...) */
-	PF_BINARY = 1u << 1,   /* starts with the "tfstate"/"tfplan" magic */
-	PF_HCL = 1u << 2,      /* may hold backend/cloud/remote_state/encryption/credentials blocks */
-	PF_TOKENS = 1u << 3,   /* may hold a token, key or private key block */
-	PF_PARTIAL = 1u << 4,  /* may be a flat partial backend file */
+	PF_JSON = 1u << 0,       /* a JSON object that may be a JSON artifact (state, snapshot, ...) */
+	PF_BINARY = 1u << 1,     /* starts with the "tfstate"/"tfplan" magic */
+	PF_HCL = 1u << 2,        /* may hold backend/cloud/remote_state/encryption/credentials blocks */
+	PF_PARTIAL = 1u << 3,    /* may be a flat partial backend file */
+	PF_TOK_AWS = 1u << 4,    /* AKIA/ASIA/ABIA/ACCA/A3T */
+	PF_TOK_SECRET = 1u << 5, /* "secret" in any case */
+	PF_TOK_TFC = 1u << 6,    /* ".atlasv1." or "TF_TOKEN_" */
+	PF_TOK_VAULT = 1u << 7,  /* "hvs." / "hvb." / "vault" in any case */
+	PF_TOK_PKEY = 1u << 8,   /* "PRIVATE KEY" */
+	PF_TOKENS = PF_TOK_AWS | PF_TOK_SECRET | PF_TOK_TFC | PF_TOK_VAULT | PF_TOK_PKEY,
+	PF_I_TERRAFORM = 1u << 12, /* internal: "terraform" seen */
+	PF_I_TFBLOCK = 1u << 13,   /* internal: "backend"/"cloud"/"encryption" seen */
 };
 
 /* Streaming prefilter: feed chunks in order; the verdict holds for the whole stream. */

@@ -52,7 +52,7 @@ void detect_stream_finish(struct detect_stream *s, struct scan_ctx *ctx, const c
 		why = "it is a JSON object with keys of state, plans or backend caches";
 	else if (s->pf.flags & PF_TOKENS)
 		why = "it contains text shaped like a token or private key";
-	else if ((s->pf.flags & PF_HCL) &&
+	else if ((s->pf.flags & (PF_HCL | PF_PARTIAL)) &&
 	         (util_ends_with(base, ".tf") || util_ends_with(base, ".hcl") ||
 	          util_ends_with(base, ".tfbackend") || util_ends_with(base, ".tfvars")))
 		why = "it is Terraform configuration that may hold backend credentials";

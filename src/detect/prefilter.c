@@ -33,40 +33,28 @@ static const char *const json_keys[] = {
 	NULL,
 };
 
-/* Case-sensitive anchors of the token families (tokens.c re-checks each hit). */
-static const char *const token_anchors[] = {
-	"AKIA", "ASIA", "ABIA", "ACCA", "A3T", ".atlasv1.", "hvs.", "hvb.", "PRIVATE KEY",
-	"TF_TOKEN_", NULL,
-};
-/* Case-insensitive anchors of the token families. */
-static const char *const token_anchors_ci[] = {"secret", "vault", NULL};
-
-/* HCL blocks and partial backend files (HCL is case-sensitive). */
-static const char *const hcl_anchors[] = {
-	"backend", "cloud", "remote_state", "encryption", "credentials", "bucket",
-	"storage_account_name", "container_name", "organization", "conn_str", "dynamodb_table",
-	"address", NULL,
+/* Anchors of the token families (tokens.c re-checks each hit) and the bit each sets. */
+static const struct anchor {
+	const char *s;
+	unsigned flag;
+	int ci; /* ASCII case-insensitive */
+} anchors[] = {
+	{"AKIA", PF_TOK_AWS, 0},      {"ASIA", PF_TOK_AWS, 0},       {"ABIA", PF_TOK_AWS, 0},
+	{"ACCA", PF_TOK_AWS, 0},      {"A3T", PF_TOK_AWS, 0},        {".atlasv1.", PF_TOK_TFC, 0},
+	{"TF_TOKEN_", PF_TOK_TFC, 0}, {"hvs.", PF_TOK_VAULT, 0},     {"hvb.", PF_TOK_VAULT, 0},
+	{"vault", PF_TOK_VAULT, 1},   {"PRIVATE KEY", PF_TOK_PKEY, 0}, {"secret", PF_TOK_SECRET, 1},
+	/* HCL: blocks inside `terraform {}`, Terragrunt remote_state, CLI credentials */
+	{"terraform", PF_I_TERRAFORM, 0}, {"backend", PF_I_TFBLOCK, 0}, {"cloud", PF_I_TFBLOCK, 0},
+	{"encryption", PF_I_TFBLOCK, 0},  {"remote_state", PF_HCL, 0},  {"credentials", PF_HCL, 0},
+	/* partial backend files: one key of each identifying pair (tf_backend.c) */
+	{"bucket", PF_PARTIAL, 0},    {"storage_account_name", PF_PARTIAL, 0},
+	{"organization", PF_PARTIAL, 0}, {"lock_address", PF_PARTIAL, 0}, {"conn_str", PF_PARTIAL, 0},
+	{"resource_group_name", PF_PARTIAL, 0},
 };
 
 void prefilter_init(struct prefilter *pf)
 {
 	memset(pf, 0, sizeof(*pf));
-}
-
-static int any_needle(const unsigned char *d, size_t n, const char *const *needles)
-{
-	for (size_t i = 0; needles[i]; i++)
-		if (util_memmem(d, n, needles[i], strlen(needles[i])))
-			return 1;
-	return 0;
-}
-
-static int any_needle_ci(const unsigned char *d, size_t n, const char *const *needles)
-{
-	for (size_t i = 0; needles[i]; i++)
-		if (util_memcasemem(d, n, needles[i], strlen(needles[i])))
-			return 1;
-	return 0;
 }
 
 /* One pass over the quotes of a JSON text: does any string start with a gate key? */
@@ -87,16 +75,21 @@ static int json_gate(const unsigned char *d, size_t n)
 	return 0;
 }
 
-/* Checks one contiguous window; `json_possible` says whether the JSON gate still applies. */
+/* Checks one contiguous window for what is not yet known to match. */
 static void scan_window(struct prefilter *pf, const unsigned char *d, size_t n)
 {
 	if ((pf->flags & PF_JSON) == 0 && pf->first == '{' && json_gate(d, n))
 		pf->flags |= PF_JSON;
-	if (!(pf->flags & PF_TOKENS) &&
-	    (any_needle(d, n, token_anchors) || any_needle_ci(d, n, token_anchors_ci)))
-		pf->flags |= PF_TOKENS;
-	if (!(pf->flags & PF_HCL) && any_needle(d, n, hcl_anchors))
-		pf->flags |= PF_HCL | PF_PARTIAL;
+	for (size_t i = 0; i < sizeof(anchors) / sizeof(*anchors); i++) {
+		const struct anchor *a = &anchors[i];
+		if (pf->flags & a->flag)
+			continue;
+		size_t l = strlen(a->s);
+		if (a->ci ? util_memcasemem(d, n, a->s, l) != NULL : util_memmem(d, n, a->s, l) != NULL)
+			pf->flags |= a->flag;
+	}
+	if ((pf->flags & PF_I_TERRAFORM) && (pf->flags & PF_I_TFBLOCK))
+		pf->flags |= PF_HCL;
 }
 
 void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
@@ -150,5 +143,5 @@ unsigned prefilter_run(const unsigned char *data, size_t len)
 	struct prefilter pf;
 	prefilter_init(&pf);
 	prefilter_feed(&pf, data, len);
-	return pf.flags;
+	return pf.flags & ~(unsigned)(PF_I_TERRAFORM | PF_I_TFBLOCK);
 }

@@ -303,7 +303,7 @@ int tf_backend_detect(struct blob *b)
 {
 	if (b->json == JSON_OK)
 		return snapshot_detect(b);
-	if ((b->pf & PF_HCL) && b->json != JSON_TOO_LARGE && b->json != JSON_OVER_BUDGET &&
+	if ((b->pf & (PF_HCL | PF_PARTIAL)) && b->json != JSON_TOO_LARGE && b->json != JSON_OVER_BUDGET &&
 	    !memchr(b->data, 0, b->len < 8000 ? b->len : 8000))
 		hcl_detect(b);
 	return 0;

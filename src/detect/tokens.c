@@ -378,11 +378,16 @@ int tokens_detect(struct blob *b)
 	t.d = b->data;
 	t.n = b->len;
 	t.line = 1;
-	scan_aws_keys(&t);
-	scan_aws_secrets(&t);
-	scan_tfc(&t);
-	scan_vault(&t);
-	scan_private_keys(&t);
+	if (b->pf & PF_TOK_AWS)
+		scan_aws_keys(&t);
+	if (b->pf & (PF_TOK_SECRET | PF_TOK_AWS))
+		scan_aws_secrets(&t);
+	if (b->pf & PF_TOK_TFC)
+		scan_tfc(&t);
+	if (b->pf & PF_TOK_VAULT)
+		scan_vault(&t);
+	if (b->pf & PF_TOK_PKEY)
+		scan_private_keys(&t);
 	for (size_t i = 0; i < t.nseen; i++)
 		free(t.seen[i]);
 	return 0;
