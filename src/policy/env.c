@@ -120,12 +120,12 @@ static int find_literals(const struct policy *p, const unsigned char *d, size_t 
 		size_t lo = first[c], hi = first[c + 1];
 		if (lo == hi)
 			continue;
-		int word_start = !(i > 0 && idtoken_is_ident_char(d[i - 1]));
+		/* a literal that starts like an identifier must start on a boundary */
+		if (idtoken_is_ident_char(c) && i > 0 && idtoken_is_ident_char(d[i - 1]))
+			continue;
 		for (size_t j = lo; j < hi; j++) {
 			const struct policy_lit *l = &p->lits[j];
 			if (l->len > len - i || memcmp(d + i, l->text, l->len))
-				continue;
-			if (idtoken_is_ident_char(c) && !word_start)
 				continue;
 			if (idtoken_is_ident_char((unsigned char)l->text[l->len - 1]) && i + l->len < len &&
 			    idtoken_is_ident_char(d[i + l->len]))
