@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "detect/hcl.h"
 #include "policy/idtoken.h"
 #include "policy/policy.h"
 #include "unpack/unpack.h"
@@ -236,12 +237,45 @@ static size_t skip_space(const unsigned char *d, size_t len, size_t i)
 	return i;
 }
 
+struct hcl_regions {
+	const unsigned char *base;
+	identifiers_region_cb cb;
+	void *arg;
+};
+
+/* Every value inside a backend, cloud or remote_state block (any depth) is a region. */
+static int hcl_value(const struct hcl_event *ev, void *arg)
+{
+	struct hcl_regions *r = arg;
+	if (ev->kind != HCL_EV_ATTR || ev->vkind == HCL_VAL_OBJECT)
+		return 0;
+	int in_backend = 0;
+	for (unsigned d = 0; d < ev->depth && !in_backend; d++)
+		in_backend = hcl_span_eq(ev->frames[d].type, "backend") ||
+		             hcl_span_eq(ev->frames[d].type, "cloud") ||
+		             hcl_span_eq(ev->frames[d].type, "remote_state");
+	if (!in_backend || !ev->value.len)
+		return 0;
+	return r->cb((size_t)((const unsigned char *)ev->value.p - r->base), ev->value.len, r->arg);
+}
+
+static int is_hcl_name(const char *base)
+{
+	return util_ends_with(base, ".tf") || util_ends_with(base, ".tofu") ||
+	       util_ends_with(base, ".hcl");
+}
+
 int identifiers_backend_regions(const char *path, const unsigned char *data, size_t len,
                                 identifiers_region_cb cb, void *arg)
 {
 	const char *base = util_basename(path);
 	if (partial_backend_name(base))
 		return cb(0, len, arg);
+	if (is_hcl_name(base)) {
+		struct hcl_regions r = {data, cb, arg};
+		return hcl_scan((const char *)data, len, hcl_value, &r);
+	}
+	/* JSON (backend snapshots, *.tf.json) and files of unknown type: the block text */
 	static const char *const kws[] = {"backend", "cloud", "remote_state", "\"backend\"", NULL};
 	for (size_t i = 0; i < len; i++) {
 		if (i > 0 && (idtoken_is_ident_char(data[i - 1]) || data[i - 1] == '"'))

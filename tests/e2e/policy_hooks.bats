@@ -108,3 +108,34 @@ allow_fixtures() {
 	run git commit -q -m "fixture with exception"
 	assert_status 0
 }
+
+@test "pre-commit blocks a staging backend that points at the production bucket" {
+	cat > .stateguard.json <<-'JSON'
+	{"environments": {"production": {"paths": ["envs/prod/**"], "identifiers": ["acme-prod-tfstate"]},
+	                  "staging": {"paths": ["envs/staging/**"]}}}
+	JSON
+	git add .stateguard.json && git commit -q -m policy
+	mkdir -p envs/staging
+	printf 'terraform {\n  backend "s3" {\n    bucket = "acme-prod-tfstate"\n  }\n}\n' > envs/staging/backend.tf
+	git add envs
+	run git commit -q -m "staging backend"
+	assert_status 1
+	assert_output_contains "env-mismatch"
+	assert_output_contains "would act on production, not staging"
+}
+
+@test "history applies the config at HEAD: allowed fixtures pass, a production id elsewhere is found" {
+	mkdir -p test/fixtures app
+	state_json > test/fixtures/s.json
+	allow_fixtures
+	git add -A && git commit -q --no-verify -m "fixture with exception"
+	run sg history --format json
+	assert_status 0
+	python3 -c 'import json,sys; f=json.loads(sys.argv[1])["findings"]; assert f and all(x.get("allowed_by") for x in f if x["rule"]=="tf-state"), f' "$output"
+	echo '{"environments": {"production": {"paths": ["envs/prod/**"], "identifiers": ["418273950164"]}}}' > .stateguard.json
+	echo 'ROLE = "arn:aws:iam::418273950164:role/x"' > app/x.py
+	git add -A && git commit -q --no-verify -m "leak"
+	run sg history --format json
+	assert_status 1
+	assert_output_contains '"rule":"prod-identifier"'
+}

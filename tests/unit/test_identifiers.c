@@ -160,14 +160,15 @@ static void backend_regions_cover_blocks_and_partial_files(void **state)
 {
 	(void)state;
 	const char *tf = "resource \"x\" \"y\" { bucket = \"a\" }\n"
-	                 "terraform {\n  backend \"s3\" {\n    bucket = \"b\" # }\n  }\n}\n"
+	                 "terraform {\n  backend \"s3\" {\n    bucket = \"b\" # prod-bucket }\n  }\n}\n"
 	                 "remote_state {\n backend = \"s3\"\n config = { bucket = \"c\" }\n}\n";
 	struct hits h = {0};
 	identifiers_backend_regions("main.tf", (const unsigned char *)tf, strlen(tf), region, &h);
-	assert_int_equal(h.n, 2);
-	assert_memory_equal(tf + h.off[0], "backend \"s3\"", 12);
-	assert_memory_equal(tf + h.off[0] + h.len[0], "\n}\nremote_state", 14);
-	assert_memory_equal(tf + h.off[1], "remote_state", 12);
+	/* values only: "b", then remote_state's backend "s3" and bucket "c"; never "a" or comments */
+	assert_int_equal(h.n, 3);
+	assert_memory_equal(tf + h.off[0], "b", h.len[0]);
+	assert_memory_equal(tf + h.off[1], "s3", h.len[1]);
+	assert_memory_equal(tf + h.off[2], "c", h.len[2]);
 	const char *partial = "bucket = \"b\"\nkey = \"k\"\n";
 	memset(&h, 0, sizeof(h));
 	identifiers_backend_regions("envs/stg/stg.s3.tfbackend", (const unsigned char *)partial,
@@ -179,11 +180,12 @@ static void backend_regions_cover_blocks_and_partial_files(void **state)
 	identifiers_backend_regions(".terraform/terraform.tfstate", (const unsigned char *)snap,
 	                            strlen(snap), region, &h);
 	assert_int_equal(h.n, 1);
+	assert_memory_equal(snap + h.off[0] + h.len[0] - 2, "}}", 2);
 	const char *cloud = "terraform {\n cloud {\n  organization = \"acme\"\n  workspaces { name = \"prod\" }\n }\n}";
 	memset(&h, 0, sizeof(h));
 	identifiers_backend_regions("c.tf", (const unsigned char *)cloud, strlen(cloud), region, &h);
-	assert_int_equal(h.n, 1);
-	assert_memory_equal(cloud + h.off[0] + h.len[0] - 1, "}", 1);
+	assert_int_equal(h.n, 2);
+	assert_memory_equal(cloud + h.off[1], "prod", 4);
 }
 
 static size_t count_rule(const struct finding_list *l, const char *rule)
