@@ -92,12 +92,10 @@ enum json_status json_doc_parse(const unsigned char *data, size_t len, uint64_t 
 
 	enum json_status st = JSON_INVALID;
 	if (r) {
-		const char *p = end;
-		/* NUL padding after the object (a crash while writing, a preallocated
-		 * file) does not make it less of a state: treat it as trailing space. */
-		while (p && p < copy + len && (isspace((unsigned char)*p) || *p == 0))
-			p++;
-		if (p == copy + len && cJSON_IsObject(r)) {
+		/* Whatever follows a complete object (NUL padding from a crash, a second
+		 * document, appended junk) does not make the object less of a state:
+		 * the object is examined on its own. */
+		if (cJSON_IsObject(r)) {
 			*root = r;
 			r = NULL;
 			st = JSON_OK;

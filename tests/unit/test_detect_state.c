@@ -155,6 +155,15 @@ static void lookalikes_are_not_state(void **state)
 	}
 }
 
+static void state_followed_by_junk_is_still_state(void **state)
+{
+	(void)state;
+	struct run r;
+	run_scan(&r, "x.txt", V4 "\n-- appended by a broken merge --\n{");
+	assert_non_null(find_rule(&r, "tf-state"));
+	finding_list_free(&r.out);
+}
+
 static void state_named_garbage_is_blocked_by_name(void **state)
 {
 	(void)state;
@@ -227,6 +236,7 @@ int main(void)
 		cmocka_unit_test(legacy_v3_state_counts_module_resources),
 		cmocka_unit_test(v0_binary_state_is_blocked),
 		cmocka_unit_test(lookalikes_are_not_state),
+		cmocka_unit_test(state_followed_by_junk_is_still_state),
 		cmocka_unit_test(state_named_garbage_is_blocked_by_name),
 		cmocka_unit_test(plan_member_named_tfstate_is_state),
 		cmocka_unit_test(json_over_parse_limit_fails_closed),
