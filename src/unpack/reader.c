@@ -26,6 +26,7 @@ int reader_open(struct reader *r, struct scan_ctx *ctx, enum unpack_format forma
 	case UNPACK_XZ: rc = decoder_xz_init(d); break;
 	case UNPACK_BZIP2: rc = decoder_bzip2_init(d); break;
 	case UNPACK_ZSTD: rc = decoder_zstd_init(d); break;
+	case UNPACK_ZIP_LZMA: rc = decoder_zip_lzma_init(d); break;
 	default: break;
 	}
 	if (rc < 0) {

@@ -13,6 +13,8 @@
 
 /* Pax extended headers and GNU long names above this are refused as corrupt. */
 #define TAR_META_MAX (1u << 20)
+/* A streamed member's buffer starts at its size up to this; beyond, it grows as bytes arrive. */
+#define TAR_PREALLOC_MAX ((size_t)16 << 20)
 
 int tar_header_valid(const unsigned char *b)
 {
@@ -166,12 +168,16 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 		return pipeline_scan_member(ctx, mpath, p, (size_t)size, depth + 1);
 	}
 	struct membuf mb = {0};
-	unsigned char buf[65536];
 	uint64_t left = size;
+	membuf_reserve(&mb, size < TAR_PREALLOC_MAX ? (size_t)size + 1 : TAR_PREALLOC_MAX);
 	while (left) {
-		size_t want = left > sizeof(buf) ? sizeof(buf) : (size_t)left;
-		size_t k = reader_read(r, buf, want);
-		membuf_append(&mb, buf, k);
+		if (mb.len == mb.cap)
+			membuf_reserve(&mb, mb.cap * 2);
+		size_t want = mb.cap - mb.len;
+		if (want > left)
+			want = (size_t)left;
+		size_t k = reader_read(r, mb.data + mb.len, want);
+		mb.len += k;
 		left -= k;
 		if (k < want)
 			break;

@@ -276,6 +276,14 @@ void membuf_append(struct membuf *b, const unsigned char *p, size_t n)
 	b->len += n;
 }
 
+void membuf_reserve(struct membuf *b, size_t n)
+{
+	if (n > b->cap) {
+		b->data = xrealloc(b->data, n);
+		b->cap = n;
+	}
+}
+
 void membuf_free(struct membuf *b)
 {
 	free(b->data);
@@ -291,6 +299,7 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_XZ: return "xz";
 	case UNPACK_BZIP2: return "bzip2";
 	case UNPACK_ZSTD: return "zstd";
+	case UNPACK_ZIP_LZMA: return "zip LZMA";
 	case UNPACK_NONE: break;
 	}
 	return "data";

@@ -73,6 +73,8 @@ struct membuf {
 	size_t len, cap;
 };
 void membuf_append(struct membuf *b, const unsigned char *p, size_t n);
+/* Makes the capacity at least n bytes. */
+void membuf_reserve(struct membuf *b, size_t n);
 void membuf_free(struct membuf *b);
 
 /*
@@ -89,6 +91,7 @@ enum unpack_format {
 	UNPACK_XZ,
 	UNPACK_BZIP2,
 	UNPACK_ZSTD,
+	UNPACK_ZIP_LZMA, /* a zip member's LZMA data (method 14): never sniffed, only from zip.c */
 };
 
 /* Recognises a container by its first bytes (zip with a prefix too). */
@@ -156,6 +159,7 @@ int decoder_gzip_init(struct decoder *d);
 int decoder_xz_init(struct decoder *d);
 int decoder_bzip2_init(struct decoder *d);
 int decoder_zstd_init(struct decoder *d);
+int decoder_zip_lzma_init(struct decoder *d);
 
 /* Container readers. Each scans every member with pipeline_scan_member(depth + 1). */
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,

@@ -1,7 +1,8 @@
 /*
  * xz: the xz decoder behind reader.c (liblzma), concatenated streams and
- * stream padding included, with a fixed cap on decoder memory. It does not
- * look at what the decoded bytes are.
+ * stream padding included, and the raw LZMA of zip members (method 14), both
+ * with a fixed cap on decoder memory. It does not look at what the decoded
+ * bytes are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,48 @@
 /* Enough for xz -9 (64 MiB dictionary); larger dictionaries are refused. */
 #define XZ_MEMLIMIT (96ull << 20)
 
+struct xz {
+	lzma_stream s;
+	int zip_lzma; /* raw LZMA1 behind a zip LZMA header, not yet started */
+};
+
+/* Zip method 14: version (2), properties size (2, = 5), LZMA properties (5), raw LZMA1. */
+static int zip_lzma_start(struct xz *x, struct reader *r)
+{
+	lzma_filter f[2] = {{LZMA_FILTER_LZMA1, NULL}, {LZMA_VLI_UNKNOWN, NULL}};
+	const unsigned char *in = r->in + r->in_pos;
+	if (r->in_len - r->in_pos < 9 || in[2] != 5 || in[3] != 0 ||
+	    lzma_properties_decode(&f[0], NULL, in + 4, 5) != LZMA_OK) {
+		snprintf(r->msg, sizeof(r->msg), "bad LZMA header");
+		r->state = READER_CORRUPT;
+		return -1;
+	}
+	if (lzma_raw_decoder_memusage(f) > XZ_MEMLIMIT) {
+		free(f[0].options);
+		snprintf(r->msg, sizeof(r->msg), "needs more than %llu MiB of decoder memory",
+		         XZ_MEMLIMIT >> 20);
+		r->state = READER_LIMIT;
+		r->limit = UNPACK_LIMIT_DECODER;
+		return -1;
+	}
+	lzma_ret z = lzma_raw_decoder(&x->s, f);
+	free(f[0].options);
+	if (z != LZMA_OK) {
+		snprintf(r->msg, sizeof(r->msg), "LZMA decoder could not start");
+		r->state = READER_CORRUPT;
+		return -1;
+	}
+	r->in_pos += 9;
+	x->zip_lzma = 0;
+	return 0;
+}
+
 static size_t xz_decode(struct decoder *d, struct reader *r, unsigned char *out, size_t cap)
 {
-	lzma_stream *s = d->state;
+	struct xz *x = d->state;
+	lzma_stream *s = &x->s;
+	if (x->zip_lzma && zip_lzma_start(x, r) < 0)
+		return 0;
 	size_t got = 0;
 	while (got < cap && r->state == READER_OK) {
 		s->next_in = r->in + r->in_pos;
@@ -57,25 +97,37 @@ static size_t xz_decode(struct decoder *d, struct reader *r, unsigned char *out,
 
 static void xz_free(struct decoder *d)
 {
-	lzma_stream *s = d->state;
-	if (s) {
-		lzma_end(s);
-		free(s);
+	struct xz *x = d->state;
+	if (x) {
+		lzma_end(&x->s);
+		free(x);
 	}
 	d->state = NULL;
 }
 
-int decoder_xz_init(struct decoder *d)
+static struct xz *xz_new(struct decoder *d)
 {
 	static const lzma_stream init = LZMA_STREAM_INIT;
-	lzma_stream *s = xmalloc(sizeof(*s));
-	*s = init;
-	if (lzma_stream_decoder(s, XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
-		free(s);
-		return -1;
-	}
-	d->state = s;
+	struct xz *x = xcalloc(1, sizeof(*x));
+	x->s = init;
+	d->state = x;
 	d->decode = xz_decode;
 	d->free = xz_free;
+	return x;
+}
+
+int decoder_xz_init(struct decoder *d)
+{
+	struct xz *x = xz_new(d);
+	if (lzma_stream_decoder(&x->s, XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
+		xz_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+int decoder_zip_lzma_init(struct decoder *d)
+{
+	xz_new(d)->zip_lzma = 1; /* the header is read with the first input */
 	return 0;
 }

@@ -227,14 +227,30 @@ PY
 	assert_output_contains "t.tgz!terraform.tfstate"
 }
 
-@test "a zip member in a compression method this build cannot read is blocked, not skipped" {
+@test "zip members in LZMA, xz and zstd are decoded by stateguard itself" {
+	afx state terraform.tfstate
 	python3 - <<'PY'
 import zipfile
 with zipfile.ZipFile("lzma.zip", "w", zipfile.ZIP_LZMA) as z:
-    z.writestr("terraform.tfstate", b"{}")
+    z.write("terraform.tfstate")
+    z.writestr("notes.txt", "hello " * 10000)
 PY
 	run sg scan lzma.zip
 	assert_status 1
-	assert_output_contains "archive-limit"
-	assert_output_contains "compression method 14"
+	assert_output_contains "lzma.zip!terraform.tfstate"
+	assert_output_not_contains "archive-"
+	afx zip-methods m.zip
+	run sg scan m.zip
+	assert_status 1
+	assert_output_contains "m.zip!xz/terraform.tfstate"
+	assert_output_contains "m.zip!zstd/terraform.tfstate"
+	assert_output_contains "compression method 98"
+}
+
+@test "a zip LZMA member with a wrong CRC is corrupt" {
+	afx zip-lzma-badcrc bad.zip
+	run sg scan bad.zip
+	assert_status 1
+	assert_output_contains "archive-corrupt"
+	assert_output_contains "CRC error"
 }

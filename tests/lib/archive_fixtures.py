@@ -310,6 +310,29 @@ def k_symlink_zip(out):
                             mode=0o120777), Entry("ok.txt", b"fine\n")])
 
 
+def k_zip_methods(out):
+    """State in members compressed with xz (95) and zstd (93), plus a PPMd (98) member."""
+    import lzma
+    import subprocess
+    data = state()
+    xz = lzma.compress(data, format=lzma.FORMAT_XZ)
+    zst = subprocess.run(["zstd", "-q", "-c"], input=data, capture_output=True, check=True).stdout
+    crc = zlib.crc32(data)
+    return write_zip([Entry("xz/terraform.tfstate", raw=xz, size=len(data), crc=crc, method=95),
+                      Entry("zstd/terraform.tfstate", raw=zst, size=len(data), crc=crc, method=93),
+                      Entry("ppmd/notes.txt", raw=b"\x07" * 40, size=100, crc=0, method=98)])
+
+
+def k_zip_lzma_badcrc(out):
+    import lzma
+    data = state()
+    raw = lzma.compress(data, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA1}])
+    props = lzma._encode_filter_properties({"id": lzma.FILTER_LZMA1})
+    comp = b"\x09\x14" + struct.pack("<H", len(props)) + props + raw
+    return write_zip([Entry("terraform.tfstate", raw=comp, size=len(data),
+                            crc=zlib.crc32(data) ^ 1, method=14)])
+
+
 def k_provider(out):
     rnd = os.urandom(3 << 20)
     return zip_bytes([("terraform-provider-example_v1.2.3_x5", rnd)])
