@@ -5,7 +5,6 @@
  */
 #include "policy/idtoken.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,14 +12,17 @@
 
 #include "core/util.h"
 
+/* Character classes, one table lookup per byte (no locale). */
+enum { C_LETTER = 1, C_DIGIT = 2, C_SEP = 4, C_UNDER = 8 };
+
+static const unsigned char cls[256] = {
+	['0' ... '9'] = C_DIGIT, ['A' ... 'Z'] = C_LETTER, ['a' ... 'z'] = C_LETTER,
+	['.'] = C_SEP,           ['-'] = C_SEP,            ['_'] = C_UNDER,
+};
+
 int idtoken_is_ident_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '-';
-}
-
-static int is_name_char(unsigned char c)
-{
-	return isalnum(c) || c == '.' || c == '-';
+	return (cls[c] & (C_LETTER | C_DIGIT | C_UNDER)) || c == '-';
 }
 
 static int is_arn_end(unsigned char c)
@@ -32,20 +34,21 @@ int idtoken_scan(const unsigned char *d, size_t len, idtoken_cb cb, void *arg)
 {
 	size_t i = 0;
 	while (i < len) {
-		if (!is_name_char(d[i]) || (i > 0 && (is_name_char(d[i - 1]) || d[i - 1] == '_'))) {
+		/* skip to the start of a run of [A-Za-z0-9._-] */
+		while (i < len && !cls[d[i]])
 			i++;
-			continue;
-		}
+		if (i >= len)
+			break;
 		size_t e = i;
-		int letters = 0, digits = 0, seps = 0, under = 0;
-		while (e < len && (is_name_char(d[e]) || d[e] == '_')) {
-			unsigned char c = d[e];
-			letters += isalpha(c) != 0;
-			digits += isdigit(c) != 0;
-			seps += c == '.' || c == '-';
-			under += c == '_';
+		unsigned seen = 0, digits = 0, seps = 0;
+		while (e < len && cls[d[e]]) {
+			unsigned char k = cls[d[e]];
+			seen |= k;
+			digits += k == C_DIGIT;
+			seps += k == C_SEP;
 			e++;
 		}
+		/* a run that starts with '.' or '-' starts at its first name character */
 		size_t end = e;
 		while (end > i && d[end - 1] == '.') {
 			end--;
@@ -64,7 +67,7 @@ int idtoken_scan(const unsigned char *d, size_t len, idtoken_cb cb, void *arg)
 				colons += d[k] == ':';
 			if (colons >= 5)
 				rc = cb(d, i, a - i, IDTOKEN_ARN, arg);
-		} else if (!under && letters && seps && n >= 3 && n <= 253) {
+		} else if (!(seen & C_UNDER) && (seen & C_LETTER) && seps && n >= 3 && n <= 253) {
 			rc = cb(d, i, n, IDTOKEN_NAME, arg);
 		}
 		if (rc)
