@@ -1,8 +1,8 @@
 /*
  * tf_backend: backend configuration wherever it is written down: the
  * .terraform/terraform.tfstate backend snapshot (old and new layout), backend /
- * cloud / Terragrunt remote_state / OpenTofu encryption blocks, partial backend
- * files, and `backend "local"`. Literal credentials there are findings; null,
+ * cloud / Terragrunt remote_state / OpenTofu encryption blocks (HCL and .tf.json),
+ * partial backend files, and `backend "local"`. Literal credentials there are findings; null,
  * empty and variable references are not. Backend identifiers are the policy's.
  */
 #include "detect/detect_int.h"
@@ -107,8 +107,8 @@ static void add_identifiers(cJSON *d, const cJSON *cfg)
 		cJSON_AddStringToObject(d, "workspace", ws->valuestring);
 }
 
-/* Reports literal credentials inside a cached backend config object. */
-static void snapshot_credentials(struct blob *b, const char *btype, const cJSON *cfg)
+/* Reports literal credentials inside a backend configuration object. */
+static void config_credentials(struct blob *b, const char *where, const cJSON *cfg)
 {
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cfg) {
@@ -118,13 +118,17 @@ static void snapshot_credentials(struct blob *b, const char *btype, const cJSON 
 		            : (cJSON_IsObject(e) || cJSON_IsArray(e)) && e->child
 		                ? cJSON_PrintUnformatted(e)
 		                : NULL;
-		if (val && *val && !backend_is_placeholder(val) && !is_path_value(e->string, val)) {
-			char where[128];
-			snprintf(where, sizeof(where), "The cached `%.40s` backend configuration", btype);
+		if (val && *val && !backend_is_placeholder(val) && !is_path_value(e->string, val))
 			report_cred(b, where, e->string, val, 0);
-		}
 		free(val);
 	}
+}
+
+static void snapshot_credentials(struct blob *b, const char *btype, const cJSON *cfg)
+{
+	char where[128];
+	snprintf(where, sizeof(where), "The cached `%.40s` backend configuration", btype);
+	config_credentials(b, where, cfg);
 }
 
 static int snapshot_detect(struct blob *b)
@@ -168,6 +172,35 @@ static int snapshot_detect(struct blob *b)
 	b->state_found = 1;
 	snapshot_credentials(b, type->valuestring, cfg);
 	return 0;
+}
+
+/* ---------------------------------------------------------------- .tf.json */
+
+/* Literal credentials in `{"terraform": {"backend": {"<type>": {...}}}}` (JSON syntax). */
+static void tf_json_detect(struct blob *b)
+{
+	const cJSON *tf = json_get(b->root, "terraform");
+	const cJSON *blocks = cJSON_IsArray(tf) ? tf : NULL;
+	const cJSON *one = cJSON_IsObject(tf) ? tf : NULL;
+	const cJSON *t = blocks ? blocks->child : one;
+	for (; t; t = blocks ? t->next : NULL) {
+		const cJSON *be;
+		cJSON_ArrayForEach(be, json_get(t, "backend")) {
+			char where[128];
+			snprintf(where, sizeof(where), "The `backend \"%.40s\"` block (JSON syntax)",
+			         be->string ? be->string : "?");
+			const cJSON *cfg = cJSON_IsArray(be) ? be->child : be;
+			if (cJSON_IsObject(cfg))
+				config_credentials(b, where, cfg);
+		}
+		const cJSON *cloud = json_get(t, "cloud");
+		if (cJSON_IsArray(cloud))
+			cloud = cloud->child;
+		if (cJSON_IsObject(cloud))
+			config_credentials(b, "The `cloud` block (JSON syntax)", cloud);
+		if (!blocks)
+			break;
+	}
 }
 
 /* ---------------------------------------------------------------- HCL */
@@ -301,8 +334,10 @@ static void hcl_detect(struct blob *b)
 
 int tf_backend_detect(struct blob *b)
 {
-	if (b->json == JSON_OK)
+	if (b->json == JSON_OK) {
+		tf_json_detect(b);
 		return snapshot_detect(b);
+	}
 	if ((b->pf & (PF_HCL | PF_PARTIAL)) && b->json != JSON_TOO_LARGE && b->json != JSON_OVER_BUDGET &&
 	    !memchr(b->data, 0, b->len < 8000 ? b->len : 8000))
 		hcl_detect(b);

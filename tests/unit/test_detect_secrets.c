@@ -144,6 +144,17 @@ static void backend_credentials_need_a_literal_value(void **state)
 	       "tf-backend-credentials", 1, NULL);
 }
 
+static void tf_json_backend_credentials_are_found(void **state)
+{
+	(void)state;
+	expect("main.tf.json", "{\"terraform\":{\"backend\":{\"s3\":{\"bucket\":\"b\","
+	                       "\"secret_key\":\"" ASK "\",\"token\":null}}}}",
+	       "tf-backend-credentials", 1, ASK);
+	expect("main.tf.json", "{\"terraform\":[{\"cloud\":{\"organization\":\"o\","
+	                       "\"token\":\"${var.t}\"}}]}",
+	       "tf-backend-credentials", 0, NULL);
+}
+
 static void snapshot_credentials_skip_nulls(void **state)
 {
 	(void)state;
@@ -206,6 +217,7 @@ int main(void)
 		cmocka_unit_test(tfc_and_tf_token_variables_are_found),
 		cmocka_unit_test(vault_tokens_and_private_keys_are_found),
 		cmocka_unit_test(backend_credentials_need_a_literal_value),
+		cmocka_unit_test(tf_json_backend_credentials_are_found),
 		cmocka_unit_test(snapshot_credentials_skip_nulls),
 		cmocka_unit_test(cli_credentials_json_and_hcl),
 		cmocka_unit_test(lock_file_is_never_blocked),
