@@ -143,3 +143,15 @@ server_tip() { git -C "${SRV:-../srv.git}" rev-parse --verify -q "$1"; }
 	assert_status 0
 	[[ $(server_tip copy) == $(git rev-parse main) ]]
 }
+
+@test "run without a quarantine, pre-receive walks everything no ref reaches yet" {
+	state_json >s.json && git add s.json && git commit -q -m s
+	bad=$(git rev-parse HEAD)
+	git --git-dir=../srv.git fetch -q "$PWD" main:refs/parked/x
+	git --git-dir=../srv.git update-ref -d refs/parked/x
+	old=$(server_tip main)
+	run env -u GIT_QUARANTINE_PATH GIT_DIR="$TMP/srv.git" "$STATEGUARD" pre-receive <<<"$old $bad refs/heads/main"
+	assert_status 1
+	assert_output_contains "s.json"
+	assert_output_contains "refs/heads/main"
+}
