@@ -46,7 +46,7 @@ teardown() { teardown_tmp; }
 	run sg scan app
 	assert_status 1
 	assert_output_contains "prod-identifier"
-	assert_output_contains "app/bundle.zip"
+	assert_output_contains "app/bundle.zip!.env.prod"
 }
 
 @test "a production account id inside a state file elsewhere is blocked besides the state itself" {
