@@ -141,9 +141,13 @@ static int run(const struct command *c, int argc, char **argv)
 /* `stateguard help [COMMAND]`: the command's own --help. */
 static int help(int argc, char **argv)
 {
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
-		return SG_EXIT_OK;
+		return fflush(stdout) ? SG_EXIT_ERROR : SG_EXIT_OK;
+	}
+	if (argv[1][0] == '-') {
+		sg_error("unknown option '%s' for help; see 'stateguard --help'.", argv[1]);
+		return SG_EXIT_ERROR;
 	}
 	const struct command *c = command_find(argv[1]);
 	if (!c)
