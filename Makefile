@@ -82,6 +82,9 @@ uninstall:
 bench: $(BIN)
 	bench/run.sh
 
+demo: $(BIN)
+	STATEGUARD=$(abspath $(BIN)) demo/incident.sh
+
 # Fuzzing (fuzz/README.md): every src/ file built again by clang with ASan+UBSan and
 # libFuzzer coverage into build/fuzz/, one binary per fuzz/fuzz_*.c, each run for
 # FUZZ_SECONDS (FUZZ_TARGETS="fuzz_unpack ..." to pick some).

@@ -167,6 +167,9 @@ int cmd_history(int argc, char **argv)
 			fmt = a + 9;
 		} else if (!strcmp(a, "--config") && i + 1 < argc) {
 			config = argv[++i];
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--config")) {
+			sg_error("option '%s' needs a value; see 'stateguard history --help'", a);
+			return SG_EXIT_ERROR;
 		} else if (!strcmp(a, "--all")) {
 			all = 1;
 		} else if (!strcmp(a, "--")) {

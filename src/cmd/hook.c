@@ -28,6 +28,9 @@ int hook_parse_options(int argc, char **argv, const char *usage, enum report_for
 			v = argv[++i];
 		} else if (!strncmp(a, "--format=", 9)) {
 			v = a + 9;
+		} else if (!strcmp(a, "--format")) {
+			sg_error("option '--format' needs a value; see 'stateguard %s --help'", argv[0]);
+			return -1;
 		} else if (a[0] == '-' && a[1]) {
 			sg_error("unknown option '%s' for %s; see 'stateguard %s --help'", a, argv[0],
 			         argv[0]);

@@ -128,10 +128,13 @@ state_file() {
 	assert_output_contains "tf-state"
 }
 
-@test "an option needing a value says so and exits 2" {
-	run --separate-stderr sg scan --format
-	assert_status 2
-	[[ $stderr == *"'--format' needs a value"* ]]
+@test "--format without a value says it needs one and exits 2, in every reporting command" {
+	local c
+	for c in scan pre-commit pre-merge-commit pre-push pre-receive history; do
+		run --separate-stderr sg "$c" --format </dev/null
+		((status == 2)) && [[ $stderr == *"'--format' needs a value"* ]] ||
+			{ echo "$c: status $status, stderr: $stderr"; return 1; }
+	done
 }
 
 @test "colour is used on a terminal and never with NO_COLOR, TERM=dumb or a pipe" {
