@@ -32,7 +32,7 @@ LIBSG    := $(BUILD)/libstateguard.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build demo
+.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build valgrind demo
 
 all: $(BIN)
 
@@ -113,6 +113,11 @@ fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# A representative subset (scans of archives and state, the hooks in real
+# repositories) under valgrind memcheck: any error or definite leak fails.
+valgrind: $(BIN)
+	BIN=$(CURDIR)/$(BIN) tests/valgrind.sh
 
 clean:
 	rm -rf build
