@@ -73,6 +73,15 @@ int oidset_contains(const struct oidset *s, const git_oid *id)
 	return s->nslots && *oidset_find(s, id) != 0;
 }
 
+int oidset_index(const struct oidset *s, const git_oid *id, size_t *index)
+{
+	size_t *slot = s->nslots ? oidset_find(s, id) : NULL;
+	if (!slot || !*slot)
+		return 0;
+	*index = *slot - 1;
+	return 1;
+}
+
 void blobset_init(struct blobset *s)
 {
 	memset(s, 0, sizeof(*s));
