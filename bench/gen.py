@@ -51,7 +51,7 @@ def tf_file(r, i, rev):
     """A plausible ~1-2 KB Terraform file; rev makes each version unique."""
     lines = ['# module %d revision %d' % (i, rev),
              'resource "aws_instance" "web_%d" {' % i,
-             '  ami           = "ami-%08x"' % r.randrange(1 << 32),
+             '  ami           = var.ami_%d' % r.randrange(64),
              '  instance_type = "t3.%s"' % r.choice(["micro", "small", "medium", "large"]),
              '  tags = {',
              '    Name = "web-%d-%d"' % (i, rev),

@@ -98,7 +98,7 @@ echo
 
 # ---------------------------------------------------------------- (b) pre-receive
 push_case() { # SERVER LABEL
-	local server=$1 label=$2 client=$DIR/client-$(basename "$1" .git) n=$(( 2 * ROUNDS + 4 ))
+	local server=$1 label=$2 tag=${1##*/} client=$DIR/client-$(basename "$1" .git) n=$(( 2 * ROUNDS + 4 ))
 	rm -rf "$client"
 	git init -q "$client"
 	echo "$server/objects" >"$client/.git/objects/info/alternates"
@@ -117,10 +117,11 @@ push_case() { # SERVER LABEL
 	# peak RSS of the hook itself, on the next commit of the chain
 	mkdir -p "$DIR/rsshook"
 	printf '#!/bin/sh\nexec /usr/bin/time -o %s -f %%M %s pre-receive\n' \
-		"$BENCH_OUT/rss-pre-receive-$label" "$SG" >"$DIR/rsshook/pre-receive"
+		"$BENCH_OUT/rss-pre-receive-${tag%.git}" "$SG" >"$DIR/rsshook/pre-receive"
 	chmod +x "$DIR/rsshook/pre-receive"
 	git --git-dir="$server" config core.hooksPath "$DIR/rsshook"
-	git -C "$client" push -q "$server" "$(sed -n "$(( 2 * ROUNDS + 3 ))p" "$client/chain"):refs/heads/main"
+	git -C "$client" push -q "$server" "$(sed -n "$(( 2 * ROUNDS + 3 ))p" "$client/chain"):refs/heads/main" ||
+		echo "push with the RSS-measuring hook failed" >&2
 	git --git-dir="$server" config --unset core.hooksPath
 	"$SG" uninstall --server "$server" >/dev/null || true
 }

@@ -128,6 +128,8 @@ static int unknown_command(const char *name)
 
 static int run(const struct command *c, int argc, char **argv)
 {
+	if (c->fn == cmd_pre_commit) /* starts git's index listing first: it overlaps libgit2_init */
+		cmd_pre_commit_prepare(argc, argv);
 	git_libgit2_init();
 	int rc = c->fn(argc, argv);
 	if (fflush(stdout) != 0 && rc == 0) {

@@ -4,6 +4,7 @@
  * holds it. Reads the index and objects only; never touches the work tree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
@@ -30,6 +31,19 @@ static const char usage[] =
 	"  stateguard pre-commit              check what is staged now, by hand\n"
 	"  STATEGUARD_SKIP='fixture, see #12' git commit ...\n";
 
+/* Started by cmd_pre_commit_prepare before libgit2 starts up (the two overlap). */
+static struct index_listing *early_listing;
+
+void cmd_pre_commit_prepare(int argc, char **argv)
+{
+	const char *skip = getenv("STATEGUARD_SKIP");
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return;
+	if (!skip || !*skip)
+		early_listing = index_listing_start();
+}
+
 int cmd_pre_commit(int argc, char **argv)
 {
 	enum report_format format;
@@ -43,20 +57,20 @@ int cmd_pre_commit(int argc, char **argv)
 	int argi, rc = SG_EXIT_ERROR;
 
 	int o = hook_parse_options(argc, argv, usage, &format, &argi);
-	if (o != 0)
-		return o > 0 ? SG_EXIT_OK : SG_EXIT_ERROR;
-	if (argi < argc) {
-		sg_error("%s takes no arguments", argv[0]);
-		return SG_EXIT_ERROR;
+	if (o != 0 || argi < argc || hook_client_skipped(argv[0])) {
+		index_listing_free(early_listing);
+		early_listing = NULL;
+		if (o == 0 && argi < argc)
+			sg_error("%s takes no arguments", argv[0]);
+		return o > 0 || (o == 0 && argi >= argc) ? SG_EXIT_OK : SG_EXIT_ERROR;
 	}
-	if (hook_client_skipped(argv[0]))
-		return SG_EXIT_OK;
 
 	blobset_init(&set);
 	finding_list_init(&findings);
 	gitrepo_global_init();
 	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0 ||
-	    index_staged_blobs(repo, &set, POLICY_REPO_FILE, &cfg, err, sizeof(err)) < 0) {
+	    index_staged_blobs_from(repo, early_listing, &set, POLICY_REPO_FILE, &cfg, err,
+	                            sizeof(err)) < 0) {
 		sg_error("%s: %s; the commit is rejected because the staged files could not be checked",
 		         argv[0], err);
 		goto done;
@@ -72,6 +86,8 @@ int cmd_pre_commit(int argc, char **argv)
 	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_COMMIT);
 done:
+	index_listing_free(early_listing);
+	early_listing = NULL;
 	finding_list_free(&findings);
 	blobset_free(&set);
 	policy_free(pol);

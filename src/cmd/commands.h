@@ -19,6 +19,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_allow(int argc, char **argv);
 int cmd_pre_commit(int argc, char **argv);
+void cmd_pre_commit_prepare(int argc, char **argv); /* main calls it before git_libgit2_init */
 int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
 int cmd_history(int argc, char **argv);

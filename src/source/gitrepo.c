@@ -113,24 +113,23 @@ int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_obj
 	return 0;
 }
 
-int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len, char *err,
-                    size_t errsz)
+int gitrepo_git_start(struct gitrepo_child *c, const char *const *argv, char *err, size_t errsz)
 {
-	int fds[2] = {-1, -1}, status = 0, rc = -1;
-	size_t argc = 0, cap = 0, n = 0;
-	char **args = NULL, *buf = NULL;
-	pid_t pid = -1;
+	int fds[2] = {-1, -1}, rc = -1;
+	size_t argc = 0;
+	char **args = NULL;
 	posix_spawn_file_actions_t fa;
 	int fa_init = 0;
 
-	*out = NULL;
-	*len = 0;
+	c->pid = -1;
+	c->fd = -1;
 	while (argv[argc])
 		argc++;
 	args = xcalloc(argc + 2, sizeof(*args));
 	args[0] = (char *)"git";
 	for (size_t i = 0; i < argc; i++)
 		args[i + 1] = (char *)argv[i];
+	snprintf(c->what, sizeof(c->what), "git %s", argv[0]);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(err, errsz, "cannot run git: %s", strerror(errno));
 		goto done;
@@ -144,17 +143,53 @@ int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len
 		snprintf(err, errsz, "cannot run git: out of resources");
 		goto done;
 	}
+	pid_t pid;
 	int e = posix_spawnp(&pid, "git", &fa, NULL, args, environ);
 	if (e != 0) {
 		snprintf(err, errsz, "cannot run git: %s", strerror(e));
-		pid = -1;
 		goto done;
 	}
-	close(fds[1]);
-	fds[1] = -1;
+	c->pid = pid;
+	c->fd = fds[0];
+	fds[0] = -1;
+	rc = 0;
+done:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (fa_init)
+		posix_spawn_file_actions_destroy(&fa);
+	free(args);
+	return rc;
+}
+
+void gitrepo_git_abandon(struct gitrepo_child *c)
+{
+	int status;
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->pid > 0) {
+		kill(c->pid, SIGTERM);
+		while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	c->fd = -1;
+	c->pid = -1;
+}
+
+int gitrepo_git_finish(struct gitrepo_child *c, size_t max, char **out, size_t *len, char *err,
+                       size_t errsz)
+{
+	int status = 0, rc = -1;
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+
+	*out = NULL;
+	*len = 0;
 	for (;;) {
 		xgrow((void **)&buf, &cap, n + 65537, 1);
-		ssize_t r = read(fds[0], buf + n, cap - n - 1);
+		ssize_t r = read(c->fd, buf + n, cap - n - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -165,23 +200,23 @@ int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len
 			break;
 		n += (size_t)r;
 		if (n > max) {
-			snprintf(err, errsz, "git %s printed more than %zu bytes", argv[0], max);
+			snprintf(err, errsz, "%s printed more than %zu bytes", c->what, max);
 			goto done;
 		}
 	}
 	buf[n] = '\0';
-	close(fds[0]);
-	fds[0] = -1;
-	while (waitpid(pid, &status, 0) < 0) {
+	close(c->fd);
+	c->fd = -1;
+	while (waitpid(c->pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(err, errsz, "cannot wait for git: %s", strerror(errno));
-			pid = -1;
+			c->pid = -1;
 			goto done;
 		}
 	}
-	pid = -1;
+	c->pid = -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(err, errsz, "git %s failed (exit status %d)", argv[0],
+		snprintf(err, errsz, "%s failed (exit status %d)", c->what,
 		         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		goto done;
 	}
@@ -190,18 +225,18 @@ int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len
 	buf = NULL;
 	rc = 0;
 done:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (fa_init)
-		posix_spawn_file_actions_destroy(&fa);
+	gitrepo_git_abandon(c);
 	free(buf);
-	free(args);
 	return rc;
+}
+
+int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len, char *err,
+                    size_t errsz)
+{
+	struct gitrepo_child c;
+	*out = NULL;
+	*len = 0;
+	if (gitrepo_git_start(&c, argv, err, errsz) < 0)
+		return -1;
+	return gitrepo_git_finish(&c, max, out, len, err, errsz);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <git2.h>
 
@@ -47,5 +48,26 @@ int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_obj
  */
 int gitrepo_run_git(const char *const *argv, size_t max, char **out, size_t *len, char *err,
                     size_t errsz);
+
+/* A git child process whose standard output is being captured (gitrepo_git_start). */
+struct gitrepo_child {
+	pid_t pid;
+	int fd;
+	char what[64];
+};
+
+/*
+ * Starts `git ARGV...` (current environment and directory) with its stdout on a pipe, so the
+ * caller can work while git runs. Returns 0, or -1 with err set. Every started child must end
+ * with gitrepo_git_finish or gitrepo_git_abandon.
+ */
+int gitrepo_git_start(struct gitrepo_child *c, const char *const *argv, char *err, size_t errsz);
+
+/* Reads the child's output (as gitrepo_run_git) and reaps it. */
+int gitrepo_git_finish(struct gitrepo_child *c, size_t max, char **out, size_t *len, char *err,
+                       size_t errsz);
+
+/* Stops and reaps a started child whose output is no longer wanted. */
+void gitrepo_git_abandon(struct gitrepo_child *c);
 
 #endif

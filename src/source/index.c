@@ -52,19 +52,60 @@ static int parse_record(const char **p, const char *end, const char **newmode, c
 	return 0;
 }
 
+struct index_listing {
+	struct gitrepo_child child;
+};
+
+struct index_listing *index_listing_start(void)
+{
+	struct index_listing *l = xcalloc(1, sizeof(*l));
+	char err[256];
+	const char *argv[] = {"diff-index", "--cached", "-z", "--no-renames", "--no-abbrev", "HEAD",
+	                      "--", NULL};
+	if (gitrepo_git_start(&l->child, argv, err, sizeof(err)) < 0) {
+		free(l);
+		return NULL; /* index_staged_blobs_from runs git itself and reports the failure */
+	}
+	return l;
+}
+
+void index_listing_free(struct index_listing *l)
+{
+	if (!l)
+		return;
+	gitrepo_git_abandon(&l->child);
+	free(l);
+}
+
 int index_staged_blobs(git_repository *repo, struct blobset *set, const char *watch_path,
                        struct index_path_state *watch, char *err, size_t errsz)
+{
+	return index_staged_blobs_from(repo, NULL, set, watch_path, watch, err, errsz);
+}
+
+int index_staged_blobs_from(git_repository *repo, struct index_listing *early, struct blobset *set,
+                            const char *watch_path, struct index_path_state *watch, char *err,
+                            size_t errsz)
 {
 	char base[GIT_OID_HEXSZ + 1], gerr[256];
 	char *out = NULL;
 	size_t len = 0;
-	int rc = -1;
+	int rc = -1, e;
 
 	memset(watch, 0, sizeof(*watch));
 	if (head_tree(repo, base, err, errsz) < 0)
 		return -1;
-	const char *argv[] = {"diff-index", "--cached", "-z", "--no-renames", "--no-abbrev", base, NULL};
-	if (gitrepo_run_git(argv, DIFF_MAX, &out, &len, gerr, sizeof(gerr)) < 0) {
+	if (early && strcmp(base, EMPTY_TREE) != 0) {
+		/* HEAD exists: the listing started against HEAD is the one wanted */
+		e = gitrepo_git_finish(&early->child, DIFF_MAX, &out, &len, gerr, sizeof(gerr));
+	} else {
+		if (early) /* unborn branch: git cannot diff against HEAD, use the empty tree */
+			gitrepo_git_abandon(&early->child);
+		const char *argv[] = {"diff-index", "--cached", "-z", "--no-renames", "--no-abbrev", base,
+		                      "--", NULL};
+		e = gitrepo_run_git(argv, DIFF_MAX, &out, &len, gerr, sizeof(gerr));
+	}
+	if (e < 0) {
 		snprintf(err, errsz, "cannot list the staged files (%s)", gerr);
 		return -1;
 	}

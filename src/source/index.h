@@ -28,4 +28,18 @@ struct index_path_state {
 int index_staged_blobs(git_repository *repo, struct blobset *set, const char *watch_path,
                        struct index_path_state *watch, char *err, size_t errsz);
 
+/*
+ * The listing of staged changes (`git diff-index --cached HEAD`) started ahead, so that git
+ * reads the index (using its cache-tree) while this process starts libgit2. NULL if git
+ * could not be started (index_staged_blobs_from then runs git itself).
+ */
+struct index_listing;
+struct index_listing *index_listing_start(void);
+void index_listing_free(struct index_listing *l);
+
+/* index_staged_blobs using a listing from index_listing_start (NULL: start git now). */
+int index_staged_blobs_from(git_repository *repo, struct index_listing *early, struct blobset *set,
+                            const char *watch_path, struct index_path_state *watch, char *err,
+                            size_t errsz);
+
 #endif
