@@ -13,7 +13,7 @@ peers=$DIR/peers
 mkdir -p "$peers"
 
 have_gs=0 have_sl=0
-git secrets --list >/dev/null 2>&1 && have_gs=1
+command -v git-secrets >/dev/null 2>&1 && have_gs=1
 if [ -x "$here/node_modules/.bin/secretlint" ]; then
 	SL=$here/node_modules/.bin/secretlint
 elif [ -x "$peers/node_modules/.bin/secretlint" ] ||

@@ -13,6 +13,7 @@
 #include "policy/policy_source.h"
 #include "report/report.h"
 #include "source/blobscan.h"
+#include "source/blobscan_par.h"
 #include "source/commits.h"
 #include "source/gitrepo.h"
 
@@ -235,7 +236,7 @@ int cmd_history(int argc, char **argv)
 	policy_limits(pol, &limits);
 	const struct policy *pols[1] = {pol};
 	struct blobscan_opts bo = {&limits, pols, NULL};
-	blobscan_run(h.repo, &h.set, 0, blobset_count(&h.set), &bo, &h.findings);
+	blobscan_run_all(h.repo, &h.set, &bo, blobscan_threads(), &h.findings); /* pack order, 2 workers */
 
 	if (!sg_quiet && ro.format == REPORT_TEXT)
 		printf("stateguard: audited %zu commit%s, %zu unique blob%s\n", ncommits,
