@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,32 +222,20 @@ const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, c
 	unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
 	unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
 	const unsigned char *p = hay, *end = hay + hay_len - needle_len + 1;
-	/*
-	 * Each case of the first byte is searched in windows of at most CASE_WINDOW bytes and the
-	 * answer kept until passed: searching the whole rest afresh at every candidate (or every
-	 * call, for callers that loop over matches) is quadratic when one case never occurs.
-	 */
-	enum { CASE_WINDOW = 2048 };
-	const unsigned char *pos[2] = {NULL, NULL}, *lim[2] = {p, p};
-	const unsigned char ch[2] = {lo, up};
-	int ncase = lo == up ? 1 : 2;
+	/* Next occurrence of each case of the first byte, searched again only once p
+	 * has passed it: re-running memchr for a case that is rare or absent after
+	 * every candidate of the other case made this quadratic. */
+	const unsigned char *a = NULL, *b = NULL;
+	int a_done = 0, b_done = lo == up;
 	while (p < end) {
-		const unsigned char *c = NULL, *stop = end;
-		for (int k = 0; k < ncase; k++) {
-			if ((pos[k] && pos[k] < p) || (!pos[k] && lim[k] <= p)) {
-				size_t w = (size_t)(end - p) < CASE_WINDOW ? (size_t)(end - p) : CASE_WINDOW;
-				pos[k] = memchr(p, ch[k], w);
-				lim[k] = p + w;
-			}
-			if (pos[k] && (!c || pos[k] < c))
-				c = pos[k];
-			if (!pos[k] && lim[k] < stop)
-				stop = lim[k];
-		}
-		if (!c || c >= stop) { /* nothing before the nearest unsearched byte: go on from there */
-			p = stop;
-			continue;
-		}
+		if (!a_done && (!a || a < p) && !(a = memchr(p, lo, (size_t)(end - p))))
+			a_done = 1;
+		if (!b_done && (!b || b < p) && !(b = memchr(p, up, (size_t)(end - p))))
+			b_done = 1;
+		const unsigned char *ca = a_done ? NULL : a, *cb = b_done ? NULL : b;
+		const unsigned char *c = ca && cb ? (ca < cb ? ca : cb) : (ca ? ca : cb);
+		if (!c)
+			return NULL;
 		if (strncasecmp((const char *)c, needle, needle_len) == 0)
 			return c;
 		p = c + 1;
@@ -272,12 +261,41 @@ const char *util_basename(const char *path)
 /* Deepest stack the code needs (unpack recursion, cJSON, the dynamic linker) with room to spare. */
 #define SG_STACK_PREFAULT (512u << 10)
 
-__attribute__((noinline)) void util_prefault_stack(void)
+/*
+ * If the stack cannot grow (address space exhausted), the kernel raises SIGSEGV:
+ * during the prefault only, that is reported as out of memory (exit 2) from an
+ * alternate stack in static storage, never as a crash.
+ */
+static unsigned char prefault_altstack[16384];
+
+static void prefault_failed(int sig)
+{
+	(void)sig;
+	oom();
+}
+
+__attribute__((noinline)) static void prefault_touch(void)
 {
 	volatile unsigned char pad[SG_STACK_PREFAULT];
 	for (size_t i = 0; i < sizeof(pad); i += 4096)
 		pad[i] = 0;
 	pad[sizeof(pad) - 1] = 0;
+}
+
+void util_prefault_stack(void)
+{
+	stack_t ss = {.ss_sp = prefault_altstack, .ss_size = sizeof(prefault_altstack)}, old_ss;
+	struct sigaction sa, old_sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = prefault_failed;
+	sa.sa_flags = SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	int guarded = sigaltstack(&ss, &old_ss) == 0 && sigaction(SIGSEGV, &sa, &old_sa) == 0;
+	prefault_touch();
+	if (guarded) {
+		sigaction(SIGSEGV, &old_sa, NULL);
+		sigaltstack(&old_ss, NULL);
+	}
 }
 
 const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz)
