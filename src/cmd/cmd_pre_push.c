@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "cmd/hook.h"
@@ -89,6 +90,12 @@ int cmd_pre_push(int argc, char **argv)
 	if (hook_client_skipped(argv[0]))
 		return SG_EXIT_OK;
 
+	if (isatty(STDIN_FILENO)) {
+		sg_error("pre-push reads git's '<local ref> <oid> <remote ref> <oid>' lines on standard\n"
+		         "input, and it is a terminal: nothing was checked. Run it from git's pre-push\n"
+		         "hook; a hook manager must pass stdin through (lefthook: use_stdin: true).");
+		return SG_EXIT_ERROR;
+	}
 	blobset_init(&set);
 	oidset_init(&seen);
 	finding_list_init(&findings);
@@ -97,7 +104,9 @@ int cmd_pre_push(int argc, char **argv)
 		goto fail;
 
 	ssize_t len;
+	size_t nlines = 0;
 	while ((len = getline(&line, &linecap, stdin)) >= 0) {
+		nlines++;
 		char lref[4096], lhex[128], rref[4096], rhex[128];
 		git_oid loid, roid;
 		if (len > 0 && line[len - 1] == '\n')
@@ -135,6 +144,9 @@ int cmd_pre_push(int argc, char **argv)
 		snprintf(err, sizeof(err), "cannot read the refs being pushed from standard input");
 		goto fail;
 	}
+	if (nlines == 0)
+		sg_warn("pre-push received no ref lines on standard input: nothing to check (a hook\n"
+		        "manager must pass git's stdin through, e.g. lefthook use_stdin: true)");
 
 	pols = xcalloc(nrefs + 1, sizeof(*pols));
 	refnames = xcalloc(nrefs + 1, sizeof(*refnames));

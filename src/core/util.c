@@ -222,20 +222,32 @@ const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, c
 	unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
 	unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
 	const unsigned char *p = hay, *end = hay + hay_len - needle_len + 1;
-	/* Next occurrence of each case of the first byte, searched again only once p
-	 * has passed it: re-running memchr for a case that is rare or absent after
-	 * every candidate of the other case made this quadratic. */
-	const unsigned char *a = NULL, *b = NULL;
-	int a_done = 0, b_done = lo == up;
+	/*
+	 * Each case of the first byte is searched in windows of at most CASE_WINDOW bytes and the
+	 * answer kept until passed: searching the whole rest afresh at every candidate (or every
+	 * call, for callers that loop over matches) is quadratic when one case never occurs.
+	 */
+	enum { CASE_WINDOW = 2048 };
+	const unsigned char *pos[2] = {NULL, NULL}, *lim[2] = {p, p};
+	const unsigned char ch[2] = {lo, up};
+	int ncase = lo == up ? 1 : 2;
 	while (p < end) {
-		if (!a_done && (!a || a < p) && !(a = memchr(p, lo, (size_t)(end - p))))
-			a_done = 1;
-		if (!b_done && (!b || b < p) && !(b = memchr(p, up, (size_t)(end - p))))
-			b_done = 1;
-		const unsigned char *ca = a_done ? NULL : a, *cb = b_done ? NULL : b;
-		const unsigned char *c = ca && cb ? (ca < cb ? ca : cb) : (ca ? ca : cb);
-		if (!c)
-			return NULL;
+		const unsigned char *c = NULL, *stop = end;
+		for (int k = 0; k < ncase; k++) {
+			if ((pos[k] && pos[k] < p) || (!pos[k] && lim[k] <= p)) {
+				size_t w = (size_t)(end - p) < CASE_WINDOW ? (size_t)(end - p) : CASE_WINDOW;
+				pos[k] = memchr(p, ch[k], w);
+				lim[k] = p + w;
+			}
+			if (pos[k] && (!c || pos[k] < c))
+				c = pos[k];
+			if (!pos[k] && lim[k] < stop)
+				stop = lim[k];
+		}
+		if (!c || c >= stop) { /* nothing before the nearest unsearched byte: go on from there */
+			p = stop;
+			continue;
+		}
 		if (strncasecmp((const char *)c, needle, needle_len) == 0)
 			return c;
 		p = c + 1;

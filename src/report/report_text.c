@@ -188,11 +188,14 @@ int report_text(FILE *out, const struct finding_list *l, const struct report_opt
 	}
 	fprintf(out, "\nstateguard: %zu blocking, %zu warning%s, %zu allowed, %zu error%s\n", c.block,
 	        c.warn, c.warn == 1 ? "" : "s", c.allowed, c.errors, c.errors == 1 ? "" : "s");
-	if (c.block || c.errors)
+	if (c.block)
 		print_fix(out, l, o);
-	if (c.errors)
+	if (c.errors) {
+		if (!c.block)
+			fputs("\nHow to fix:\n", out);
 		fputs("  - Some content could not be examined (see ERROR lines); stateguard does not pass\n"
 		      "    what it cannot read. Fix the cause or raise the limit named in the message.\n",
 		      out);
+	}
 	return ferror(out) ? -1 : 0;
 }

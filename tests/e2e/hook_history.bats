@@ -85,6 +85,17 @@ assert len(f[0]["blob"])==40, f' "$output" "$(cat "$TMP/introduced")"
 	assert_output_contains "legacy/terraform.tfstate"
 }
 
+@test "a history whose only problem is an unreadable object gives no rewrite advice, exit 2" {
+	git init -q only-missing && cd only-missing
+	echo secret-free >gone.txt && git add gone.txt && git commit -q -m gone
+	blob=$(git rev-parse HEAD:gone.txt)
+	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	run sg history
+	assert_status 2
+	assert_output_contains "could not be examined"
+	assert_output_not_contains "rewrite it out"
+}
+
 @test "a clean history passes" {
 	git init -q ../clean && cd ../clean
 	echo hi >a && git add a && git commit -q -m a

@@ -133,6 +133,18 @@ assert f["path"]=="prod.json", f' "$output" "$(git rev-parse HEAD)"
 	assert_status 0
 }
 
+@test "pre-push given a terminal instead of git's ref lines refuses (exit 2)" {
+	run script -qec "$STATEGUARD pre-push origin ../remote.git" /dev/null
+	assert_status 2
+	assert_output_contains "is a terminal"
+}
+
+@test "pre-push given no ref lines passes with a warning that nothing was checked" {
+	run "$STATEGUARD" pre-push origin ../remote.git </dev/null
+	assert_status 0
+	assert_output_contains "no ref lines"
+}
+
 @test "a shallow clone fails closed with the cause named" {
 	echo a >a.txt && git add a.txt && git commit -q -m a && git push -q origin main
 	echo b >b.txt && git add b.txt && git commit -q -m b && git push -q origin main
