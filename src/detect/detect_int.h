@@ -122,7 +122,11 @@ struct state_summary {
 	size_t data_sources;
 	cJSON *secret_attrs; /* array of "type.name.attr" strings (names only) */
 };
-void state_summary_init(struct state_summary *s);
+/*
+ * Starts a summary and the details object it will fill (*details, owned by the
+ * caller). Returns 0, or -1 with nothing left allocated.
+ */
+int state_summary_init(struct state_summary *s, cJSON **details);
 void state_summary_free(struct state_summary *s);
 void state_summary_add_type(struct state_summary *s, const char *type, size_t n);
 void state_summary_add_secret(struct state_summary *s, const char *res, const char *attr);

@@ -38,13 +38,9 @@ int pulumi_detect(struct blob *b)
 		return 0;
 
 	struct state_summary s;
-	state_summary_init(&s);
-	cJSON *d = cJSON_CreateObject();
-	if (!d || !s.secret_attrs) {
-		cJSON_Delete(d);
-		state_summary_free(&s);
+	cJSON *d;
+	if (state_summary_init(&s, &d) < 0)
 		return -1;
-	}
 	cJSON_AddStringToObject(d, "kind", kind);
 	const cJSON *stack = json_get(json_get(b->root, "checkpoint"), "stack");
 	if (cJSON_IsString(stack))

@@ -66,13 +66,9 @@ int tf_show_json_detect(struct blob *b)
 		return 0;
 
 	struct state_summary s;
-	state_summary_init(&s);
-	cJSON *d = cJSON_CreateObject();
-	if (!d || !s.secret_attrs) {
-		cJSON_Delete(d);
-		state_summary_free(&s);
+	cJSON *d;
+	if (state_summary_init(&s, &d) < 0)
 		return -1;
-	}
 	const cJSON *tv = json_get(root, "terraform_version");
 	cJSON_AddStringToObject(d, "kind", plan ? "plan" : "state");
 	cJSON_AddStringToObject(d, "format_version", json_get(root, "format_version")->valuestring);

@@ -16,10 +16,17 @@
 #define MAX_SECRET_NAMES 64
 #define MAX_WALK_DEPTH 6
 
-void state_summary_init(struct state_summary *s)
+int state_summary_init(struct state_summary *s, cJSON **details)
 {
 	memset(s, 0, sizeof(*s));
 	s->secret_attrs = cJSON_CreateArray();
+	*details = cJSON_CreateObject();
+	if (s->secret_attrs && *details)
+		return 0;
+	cJSON_Delete(*details);
+	*details = NULL;
+	state_summary_free(s);
+	return -1;
 }
 
 void state_summary_free(struct state_summary *s)
@@ -345,13 +352,9 @@ static void add_common(cJSON *d, const cJSON *root, int version)
 static int report_state(struct blob *b, const cJSON *root, int version)
 {
 	struct state_summary s;
-	state_summary_init(&s);
-	cJSON *d = cJSON_CreateObject();
-	if (!d || !s.secret_attrs) {
-		cJSON_Delete(d);
-		state_summary_free(&s);
+	cJSON *d;
+	if (state_summary_init(&s, &d) < 0)
 		return -1;
-	}
 	add_common(d, root, version);
 	if (version >= 4) {
 		summarize_v4(&s, root);
