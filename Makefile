@@ -47,7 +47,7 @@ $(LIBSG): $(OBJ)
 $(BIN): $(MAIN_OBJ) $(LIBSG)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBSG) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBSG) tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSG) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	    $(LIBSG) $(PKG_LIBS) $(shell pkg-config --libs cmocka)

@@ -8,6 +8,7 @@
 #define SG_FUZZ_COMMON_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -61,6 +62,20 @@ static inline void fuzz_ctx_init(struct scan_ctx *ctx, struct scan_limits *limit
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->limits = limits;
 	ctx->out = out;
+}
+
+/*
+ * A NUL-terminated copy of the input, as every real source hands over (files.h,
+ * git blobs); NULL when allocation fails (the run is then skipped).
+ */
+static inline unsigned char *fuzz_copy(const uint8_t *data, size_t size)
+{
+	unsigned char *copy = malloc(size + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, data, size);
+	copy[size] = 0;
+	return copy;
 }
 
 #endif

@@ -18,11 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 
 	/* policy_load_file hands over a NUL-terminated buffer; do the same. */
-	char *text = malloc(size + 1);
+	char *text = (char *)fuzz_copy(data, size);
 	if (!text)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
 	int rc = policy_parse(&p, "fuzz.json", text, size, err, sizeof(err));
 	free(text);
 	if (rc < 0)

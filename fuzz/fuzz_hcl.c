@@ -69,11 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hcl_scan(exact, size, on_event, &t);
 	free(exact);
 
-	unsigned char *copy = malloc(size + 1);
+	unsigned char *copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
-	copy[size] = 0;
 	for (size_t i = 0; i < sizeof(hcl_paths) / sizeof(hcl_paths[0]); i++) {
 		fuzz_ctx_init(&ctx, &limits, &out);
 		detect_blob(&ctx, hcl_paths[i], copy, size, 0);

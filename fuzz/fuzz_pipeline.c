@@ -18,12 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	const char *path = fuzz_split(data, size, &content, &len);
 
-	/* Real sources hand over NUL-terminated copies (files.h); do the same. */
-	unsigned char *copy = malloc(len + 1);
+	unsigned char *copy = fuzz_copy(content, len);
 	if (!copy)
 		return 0;
-	memcpy(copy, content, len);
-	copy[len] = 0;
 	fuzz_ctx_init(&ctx, &limits, &out);
 	pipeline_scan_blob(&ctx, path, copy, len);
 	finding_list_free(&out);

@@ -15,11 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scan_limits limits;
 	struct finding_list out;
 
-	unsigned char *copy = malloc(size + 1);
+	unsigned char *copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, size);
-	copy[size] = 0;
 	fuzz_ctx_init(&ctx, &limits, &out);
 	if (unpack_is_container(copy, size))
 		unpack_container(&ctx, "archive", copy, size, 0);

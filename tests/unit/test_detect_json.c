@@ -1,5 +1,5 @@
 /* Unit tests for detect/ JSON families other than state: show-json, Pulumi, encrypted, legacy plan, budget. */
-#include "unit.h"
+#include "detect_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,27 +9,11 @@
 #include "detect/detect.h"
 #include "detect/detect_int.h"
 
-struct run {
-	struct scan_limits limits;
-	struct scan_ctx ctx;
-	struct finding_list out;
-};
-
-static void run_scan(struct run *r, const char *path, const char *text, size_t len)
-{
-	memset(r, 0, sizeof(*r));
-	scan_limits_default(&r->limits);
-	finding_list_init(&r->out);
-	r->ctx.limits = &r->limits;
-	r->ctx.out = &r->out;
-	assert_int_equal(detect_blob(&r->ctx, path, (const unsigned char *)text, len, 0), 0);
-}
-
 /* The rule and severity of the only finding, or fails. */
 static void expect_one(const char *text, const char *rule, enum sg_severity sev)
 {
 	struct run r;
-	run_scan(&r, "renamed.json", text, strlen(text));
+	run_scan_len(&r, "renamed.json", text, strlen(text));
 	if (r.out.n != 1)
 		fail_msg("expected one %s finding, got %zu", rule, r.out.n);
 	assert_string_equal(r.out.v[0].rule, rule);
@@ -40,7 +24,7 @@ static void expect_one(const char *text, const char *rule, enum sg_severity sev)
 static void expect_none(const char *text)
 {
 	struct run r;
-	run_scan(&r, "renamed.json", text, strlen(text));
+	run_scan_len(&r, "renamed.json", text, strlen(text));
 	if (r.out.n)
 		fail_msg("expected nothing, got %s", r.out.v[0].rule);
 	finding_list_free(&r.out);
@@ -96,7 +80,7 @@ static void legacy_plan_magic_is_a_plan(void **state)
 {
 	(void)state;
 	struct run r;
-	run_scan(&r, "x.bin", "tfplan\x00\x01zz", 10);
+	run_scan_len(&r, "x.bin", "tfplan\x00\x01zz", 10);
 	assert_int_equal(r.out.n, 1);
 	assert_string_equal(r.out.v[0].rule, "tf-plan");
 	finding_list_free(&r.out);
@@ -115,7 +99,7 @@ static void json_budget_failure_is_reported_not_passed(void **state)
 	}
 	k += (size_t)sprintf(t + k - 1, "]}") - 1;
 	struct run r;
-	run_scan(&r, "big.json", t, k);
+	run_scan_len(&r, "big.json", t, k);
 	assert_int_equal(r.out.n, 1);
 	assert_string_equal(r.out.v[0].rule, "scan-limit");
 	assert_int_equal(r.out.v[0].severity, SG_SEV_BLOCK);

@@ -1,5 +1,5 @@
 /* Unit tests for detect/ credential families: tokens, backend credentials, CLI credentials, prefilter. */
-#include "unit.h"
+#include "detect_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,30 +8,6 @@
 #include "core/pipeline.h"
 #include "detect/detect.h"
 #include "detect/detect_int.h"
-
-struct run {
-	struct scan_limits limits;
-	struct scan_ctx ctx;
-	struct finding_list out;
-};
-
-static void run_scan(struct run *r, const char *path, const char *text)
-{
-	memset(r, 0, sizeof(*r));
-	scan_limits_default(&r->limits);
-	finding_list_init(&r->out);
-	r->ctx.limits = &r->limits;
-	r->ctx.out = &r->out;
-	assert_int_equal(detect_blob(&r->ctx, path, (const unsigned char *)text, strlen(text), 0), 0);
-}
-
-static size_t count_rule(const struct run *r, const char *rule)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->out.n; i++)
-		n += !strcmp(r->out.v[i].rule, rule);
-	return n;
-}
 
 /* Expects exactly `n` findings of `rule` (and no secret text in any message). */
 static void expect(const char *path, const char *text, const char *rule, size_t n,

@@ -1,5 +1,5 @@
 /* Unit tests for detect/ state families: v4, legacy, v0, empty, guards, details. */
-#include "unit.h"
+#include "detect_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,30 +7,6 @@
 #include "core/finding.h"
 #include "core/pipeline.h"
 #include "detect/detect.h"
-
-struct run {
-	struct scan_limits limits;
-	struct scan_ctx ctx;
-	struct finding_list out;
-};
-
-static void run_scan(struct run *r, const char *path, const char *text)
-{
-	memset(r, 0, sizeof(*r));
-	scan_limits_default(&r->limits);
-	finding_list_init(&r->out);
-	r->ctx.limits = &r->limits;
-	r->ctx.out = &r->out;
-	assert_int_equal(detect_blob(&r->ctx, path, (const unsigned char *)text, strlen(text), 0), 0);
-}
-
-static const struct finding *find_rule(const struct run *r, const char *rule)
-{
-	for (size_t i = 0; i < r->out.n; i++)
-		if (!strcmp(r->out.v[i].rule, rule))
-			return &r->out.v[i];
-	return NULL;
-}
 
 #define V4                                                                                       \
 	"{\"version\":4,\"terraform_version\":\"1.8.2\",\"serial\":34,"                             \
