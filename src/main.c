@@ -198,7 +198,9 @@ int main(int argc, char **argv)
 		}
 		args[n++] = argv[j];
 	}
+	sg_trace("%s: start", c->name);
 	int rc = run(c, n, args);
+	sg_trace("%s: done, exit %d", c->name, rc);
 	free(args);
 	return rc;
 }

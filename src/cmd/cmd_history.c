@@ -144,6 +144,17 @@ static int add_rev(struct history *h, const char *spec)
 	return rc;
 }
 
+struct history_feed {
+	struct blobscan_par *par;
+	const struct blobset *set;
+};
+
+static void feed(void *arg)
+{
+	struct history_feed *f = arg;
+	blobscan_par_feed(f->par, f->set);
+}
+
 int cmd_history(int argc, char **argv)
 {
 	struct history h;
@@ -190,6 +201,8 @@ int cmd_history(int argc, char **argv)
 	}
 
 	gitrepo_global_init();
+	/* every tree and commit is read once: libgit2's object cache would only keep them all */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if (gitrepo_open(&h.repo, NULL, h.err, sizeof(h.err)) < 0)
 		goto fatal;
 	if (policy_for_history(&pol, h.repo, config, h.err, sizeof(h.err)) < 0) {
@@ -221,22 +234,31 @@ int cmd_history(int argc, char **argv)
 			goto fatal;
 	}
 
-	/* 1. collect: oldest first, so each blob keeps the commit that introduced it */
-	if (commits_collect(h.repo, h.walk, &h.set, 0, NULL, &h.findings, &ncommits, h.err,
-	                    sizeof(h.err)) < 0)
+	sg_trace("history: policy and refs read");
+	/* Walk and scan at once: the walk (this thread) hands each commit's new blobs to the
+	 * workers, in the order it meets them, so reading blobs overlaps reading trees. */
+	scan_limits_default(&limits);
+	policy_limits(pol, &limits);
+	const struct policy *pols[1] = {pol};
+	struct blobscan_opts bo = {&limits, pols, NULL};
+	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
+	struct history_feed hf = {par, &h.set};
+	struct oidset seen_trees;
+	oidset_init(&seen_trees);
+	if (commits_collect_unique(h.repo, h.walk, &h.set, &seen_trees, &h.findings, &ncommits,
+	                           feed, &hf, h.err, sizeof(h.err)) < 0)
 		finding_list_add_error(&h.findings, "", "%s; the audit covers only the commits read",
 		                       h.err);
 	for (size_t k = 0; k < h.nlater; k++)
 		if (commits_add_tip(h.repo, NULL, NULL, &h.later[k].id, h.later[k].name, &h.set, 0, h.err,
 		                    sizeof(h.err)) < 0)
 			finding_list_add_error(&h.findings, h.later[k].name, "%s", h.err);
-
-	/* 2. scan: one slice today; the slices are independent (one repository per worker) */
-	scan_limits_default(&limits);
-	policy_limits(pol, &limits);
-	const struct policy *pols[1] = {pol};
-	struct blobscan_opts bo = {&limits, pols, NULL};
-	blobscan_run_all(h.repo, &h.set, &bo, blobscan_threads(), &h.findings); /* pack order, 2 workers */
+	blobscan_par_feed(par, &h.set);
+	sg_trace("history: walked %zu commits, %zu trees, %zu unique blobs", ncommits, seen_trees.n,
+	         blobset_count(&h.set));
+	oidset_free(&seen_trees);
+	blobscan_par_finish(par, h.repo, &h.findings);
+	sg_trace("history: scanned, %zu findings", h.findings.n);
 
 	if (!sg_quiet && ro.format == REPORT_TEXT)
 		printf("stateguard: audited %zu commit%s, %zu unique blob%s\n", ncommits,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int sg_quiet;
@@ -119,6 +120,28 @@ void sg_info(const char *fmt, ...)
 	if (sg_quiet)
 		return;
 	fputs("stateguard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void sg_trace(const char *fmt, ...)
+{
+	static int on = -1;
+	static struct timespec t0;
+	struct timespec now;
+	va_list ap;
+	if (on < 0) {
+		const char *e = getenv("STATEGUARD_TRACE");
+		on = e && *e;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "stateguard: trace: %.3f ", (double)(now.tv_sec - t0.tv_sec) +
+	                                               (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -34,6 +34,12 @@ void sg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "stateguard: <msg>" on stderr unless quiet: progress and confirmations. */
 void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * With STATEGUARD_TRACE set (non-empty), prints "stateguard: trace: <seconds since
+ * start> <msg>" on stderr: phase timings for profiling. Silent otherwise.
+ */
+void sg_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* 1 when quiet mode is on (set by main from -q/--quiet). */
 extern int sg_quiet;
 

@@ -131,7 +131,10 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 
 	if (tokens_detect(&b) < 0)
 		rc = -1;
-	if (identifiers_detect(ctx, path, b.data, b.len, b.state_found) < 0)
+	unsigned shapes = b.state_found ? 0
+	                  : ((b.pf & PF_IDS) ? IDENT_SHAPES_AWS : 0) |
+	                        ((b.pf & PF_AZURE) ? IDENT_SHAPES_AZURE : 0);
+	if (identifiers_detect(ctx, path, b.data, b.len, shapes) < 0)
 		rc = -1;
 	if (rc < 0)
 		finding_list_add_error(ctx->out, path, "internal error while examining this content");

@@ -27,8 +27,13 @@ enum {
 	PF_TOK_VAULT = 1u << 7,  /* "hvs." / "hvb." / "vault" in any case */
 	PF_TOK_PKEY = 1u << 8,   /* "PRIVATE KEY" */
 	PF_TOKENS = PF_TOK_AWS | PF_TOK_SECRET | PF_TOK_TFC | PF_TOK_VAULT | PF_TOK_PKEY,
+	PF_IDS = 1u << 9,        /* "arn:", ".amazonaws.com", ".cloudfront.net", EC2 "vpc-" + 8 hex, ... */
+	PF_AZURE = 1u << 10,     /* "/subscriptions/" in any case */
 	PF_I_TERRAFORM = 1u << 12, /* internal: "terraform" seen */
 	PF_I_TFBLOCK = 1u << 13,   /* internal: "backend"/"cloud"/"encryption" seen */
+	PF_I_JSONKEY = 1u << 14,   /* internal: a string starting with a JSON gate key */
+	PF_I_ESCAPE = 1u << 15,    /* internal: "\\u", U+017F or U+212A (a key may be spelled so) */
+	PF_INTERNAL = PF_I_TERRAFORM | PF_I_TFBLOCK | PF_I_JSONKEY | PF_I_ESCAPE,
 };
 
 /* Streaming prefilter: feed chunks in order; the verdict holds for the whole stream. */
@@ -45,6 +50,8 @@ struct prefilter {
 
 void prefilter_init(struct prefilter *pf);
 void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len);
+/* The longest anchor, in bytes (the chunk-border window must be at least this long). */
+size_t prefilter_longest_anchor(void);
 /* Whole-buffer convenience: init + feed; returns the PF_* bits that may match. */
 unsigned prefilter_run(const unsigned char *data, size_t len);
 

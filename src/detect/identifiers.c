@@ -152,6 +152,71 @@ static int builtin_token(const unsigned char *d, size_t off, size_t len, enum id
 	return 0;
 }
 
+static int is_lower_hex_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+struct run {
+	size_t start, end;
+};
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct run *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Records the start of the token run that holds d[pos]. */
+static void add_run(struct run **runs, size_t *n, size_t *cap, const unsigned char *d, size_t pos)
+{
+	while (pos > 0 && (idtoken_is_ident_char(d[pos - 1]) || d[pos - 1] == '.'))
+		pos--;
+	xgrow((void **)runs, cap, *n + 1, sizeof(**runs));
+	(*runs)[(*n)++] = (struct run){pos, 0};
+}
+
+/*
+ * The built-in AWS shapes, token by token, but only in the runs that hold one of their
+ * anchors: "arn:" (an ARN starts so), ".amazonaws.com" / ".cloudfront.net" (every endpoint
+ * ends so) and '-' followed by 8 lowercase hex digits (every EC2-style id has one). Each such
+ * run is handed to idtoken_scan_at, so a token is judged exactly as idtoken_scan would judge
+ * it, without tokenising the whole blob.
+ */
+static void find_aws_shapes(const unsigned char *d, size_t len, struct builtin_hits *h)
+{
+	static const char *const anchors[] = {"arn:", ".amazonaws.com", ".cloudfront.net"};
+	struct run *runs = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t a = 0; a < sizeof(anchors) / sizeof(*anchors); a++) {
+		size_t al = strlen(anchors[a]);
+		const unsigned char *p = d, *end = d + len;
+		while ((p = util_memmem(p, (size_t)(end - p), anchors[a], al)) != NULL) {
+			add_run(&runs, &n, &cap, d, (size_t)(p - d));
+			p++;
+		}
+	}
+	for (const unsigned char *p = d, *end = d + len;
+	     (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
+		size_t at = (size_t)(p - d), k = 1;
+		while (k <= 8 && at + k < len && is_lower_hex_byte(d[at + k]))
+			k++;
+		if (k == 9)
+			add_run(&runs, &n, &cap, d, at);
+	}
+	if (n > 1)
+		qsort(runs, n, sizeof(*runs), run_cmp);
+	size_t done = 0; /* runs start after this offset once one is emitted */
+	for (size_t r = 0; r < n; r++) {
+		size_t s, e;
+		if (runs[r].start < done)
+			continue; /* the same run, met through another anchor */
+		idtoken_scan_at(d, len, runs[r].start, builtin_token, h, &s, &e);
+		done = e > s ? e : runs[r].start + 1;
+	}
+	free(runs);
+}
+
 static void find_azure(const unsigned char *d, size_t len, struct builtin_hits *h)
 {
 	static const char key[] = "/subscriptions/";
@@ -454,7 +519,7 @@ static int env_detect(struct scan_ctx *ctx, const char *path, const unsigned cha
 }
 
 int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned char *data,
-                       size_t len, int is_state)
+                       size_t len, unsigned shapes)
 {
 	const char *bang = strchr(path, '!');
 	const char *top_end = bang ? bang : path + strlen(path);
@@ -468,11 +533,13 @@ int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned ch
 	if ((size_t)(top_end - slash) == strlen(POLICY_FILE) && !memcmp(slash, POLICY_FILE, strlen(POLICY_FILE)))
 		return 0;
 	int rc = env_detect(ctx, path, data, len);
-	if (!is_state) {
+	if (shapes) {
 		struct builtin_hits h;
 		memset(&h, 0, sizeof(h));
-		idtoken_scan(data, len, builtin_token, &h);
-		find_azure(data, len, &h);
+		if (shapes & IDENT_SHAPES_AWS)
+			find_aws_shapes(data, len, &h);
+		if (shapes & IDENT_SHAPES_AZURE)
+			find_azure(data, len, &h);
 		report_builtins(ctx, path, &h);
 	}
 	return rc;

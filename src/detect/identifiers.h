@@ -12,14 +12,22 @@
 
 #include "core/pipeline.h"
 
+/* Which built-in shapes a blob may hold (the prefilter's verdict); 0 turns them off. */
+enum {
+	IDENT_SHAPES_AWS = 1u << 0,   /* ARNs, AWS endpoints, EC2-style ids */
+	IDENT_SHAPES_AZURE = 1u << 1, /* Azure subscription ids */
+	IDENT_SHAPES_ALL = IDENT_SHAPES_AWS | IDENT_SHAPES_AZURE,
+};
+
 /*
  * Examines one blob (archive members too: the part of `path` before the first
- * '!' decides which environment it lives in). `is_state`: a state-like finding
- * was already made, so the built-in warn rules stay quiet (the state covers
- * them). Returns 0, or -1 on an internal error.
+ * '!' decides which environment it lives in). `shapes`: the built-in warn rules
+ * to look for; 0 when a state-like finding was already made (the state covers
+ * them) or when the prefilter found none of their anchors. Returns 0, or -1 on
+ * an internal error.
  */
 int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned char *data,
-                       size_t len, int is_state);
+                       size_t len, unsigned shapes);
 
 /*
  * Finds backend configuration in data (backend/cloud blocks, Terragrunt

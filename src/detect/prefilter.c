@@ -9,87 +9,94 @@
  * be spelled literally (any ASCII case, since Go matches keys that way), with
  * a \u escape, or with the two non-ASCII letters Go folds to ASCII (U+017F for
  * 's', U+212A for 'k'); the gate looks for all three.
+ *
+ * All anchors are looked for in one pass (multimatch.c): this loop sees every
+ * byte of every blob, so it is where a history audit's time goes.
  */
 #include "detect/detect_int.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "detect/multimatch.h"
 
-/* Keys (and one value prefix) that at least one JSON artifact must contain. */
-static const char *const json_keys[] = {
-	"lineage",      /* state v2-v4, legacy snapshots, encrypted state */
-	"modules",      /* state v1-v3 */
-	"instances",    /* state v4 resources (lineage may be missing) */
-	"backend",      /* backend snapshot */
-	"state_store",  /* backend snapshot (pluggable state storage) */
-	"format_version", /* terraform show -json */
-	"checkpoint",   /* pulumi checkpoint */
-	"deployment",   /* pulumi stack export */
-	"urn:pulumi:",  /* pulumi resources */
-	"encrypted_data", /* opentofu envelope */
-	"credentials",  /* credentials.tfrc.json */
-	NULL,
-};
-
-/* Anchors of the token families (tokens.c re-checks each hit) and the bit each sets. */
-static const struct anchor {
-	const char *s;
-	unsigned flag;
-	int ci; /* ASCII case-insensitive */
-} anchors[] = {
-	{"AKIA", PF_TOK_AWS, 0},      {"ASIA", PF_TOK_AWS, 0},       {"ABIA", PF_TOK_AWS, 0},
-	{"ACCA", PF_TOK_AWS, 0},      {"A3T", PF_TOK_AWS, 0},        {".atlasv1.", PF_TOK_TFC, 0},
-	{"TF_TOKEN_", PF_TOK_TFC, 0}, {"hvs.", PF_TOK_VAULT, 0},     {"hvb.", PF_TOK_VAULT, 0},
-	{"vault", PF_TOK_VAULT, 1},   {"PRIVATE KEY", PF_TOK_PKEY, 0}, {"secret", PF_TOK_SECRET, 1},
+/*
+ * The anchors. A family may match only if one of its anchors occurs; the
+ * families re-check every hit, so an anchor only has to be implied by a match.
+ */
+#define JSONKEY(k) {"\"" k, PF_I_JSONKEY, 1, 0}
+static const struct mm_pattern anchors[] = {
+	/* JSON gate: a string that starts with one of the keys every JSON artifact has */
+	JSONKEY("lineage"),        /* state v2-v4, legacy snapshots, encrypted state */
+	JSONKEY("modules"),        /* state v1-v3 */
+	JSONKEY("instances"),      /* state v4 resources (lineage may be missing) */
+	JSONKEY("backend"),        /* backend snapshot */
+	JSONKEY("state_store"),    /* backend snapshot (pluggable state storage) */
+	JSONKEY("format_version"), /* terraform show -json */
+	JSONKEY("checkpoint"),     /* pulumi checkpoint */
+	JSONKEY("deployment"),     /* pulumi stack export */
+	JSONKEY("urn:pulumi:"),    /* pulumi resources (a value) */
+	JSONKEY("encrypted_data"), /* opentofu envelope */
+	JSONKEY("credentials"),    /* credentials.tfrc.json */
+	/* ... or a key spelled with a \u escape or a letter Go folds to ASCII (U+017F, U+212A) */
+	{"\\u", PF_I_ESCAPE, 0, 0}, {"\xc5\xbf", PF_I_ESCAPE, 0, 0}, {"\xe2\x84\xaa", PF_I_ESCAPE, 0, 0},
+	/* token families (tokens.c) */
+	{"AKIA", PF_TOK_AWS, 0, 0}, {"ASIA", PF_TOK_AWS, 0, 0}, {"ABIA", PF_TOK_AWS, 0, 0},
+	{"ACCA", PF_TOK_AWS, 0, 0}, {"A3T", PF_TOK_AWS, 0, 0}, {".atlasv1.", PF_TOK_TFC, 0, 0},
+	{"TF_TOKEN_", PF_TOK_TFC, 0, 0}, {"hvs.", PF_TOK_VAULT, 0, 0}, {"hvb.", PF_TOK_VAULT, 0, 0},
+	{"vault", PF_TOK_VAULT, 1, 0}, {"PRIVATE KEY", PF_TOK_PKEY, 0, 0}, {"secret", PF_TOK_SECRET, 1, 0},
 	/* HCL: blocks inside `terraform {}`, Terragrunt remote_state, CLI credentials */
-	{"terraform", PF_I_TERRAFORM, 0}, {"backend", PF_I_TFBLOCK, 0}, {"cloud", PF_I_TFBLOCK, 0},
-	{"encryption", PF_I_TFBLOCK, 0},  {"remote_state", PF_HCL, 0},  {"credentials", PF_HCL, 0},
+	{"terraform", PF_I_TERRAFORM, 0, 0}, {"backend", PF_I_TFBLOCK, 0, 0},
+	{"cloud", PF_I_TFBLOCK, 0, 0}, {"encryption", PF_I_TFBLOCK, 0, 0},
+	{"remote_state", PF_HCL, 0, 0}, {"credentials", PF_HCL, 0, 0},
 	/* partial backend files: one key of each identifying pair (tf_backend.c) */
-	{"bucket", PF_PARTIAL, 0},    {"storage_account_name", PF_PARTIAL, 0},
-	{"organization", PF_PARTIAL, 0}, {"lock_address", PF_PARTIAL, 0}, {"conn_str", PF_PARTIAL, 0},
-	{"resource_group_name", PF_PARTIAL, 0},
+	{"bucket", PF_PARTIAL, 0, 0}, {"storage_account_name", PF_PARTIAL, 0, 0},
+	{"organization", PF_PARTIAL, 0, 0}, {"lock_address", PF_PARTIAL, 0, 0},
+	{"conn_str", PF_PARTIAL, 0, 0}, {"resource_group_name", PF_PARTIAL, 0, 0},
+	/* built-in identifier shapes (identifiers.c): ARN, AWS endpoints, EC2 ids */
+	{"arn:", PF_IDS, 0, 0}, {".amazonaws.com", PF_IDS, 0, 0}, {".cloudfront.net", PF_IDS, 0, 0},
+	{"-", PF_IDS, 0, 1}, /* EC2-style ids: "vpc-" + 8 or 17 hex; the prefix is checked later */
+	{"/subscriptions/", PF_AZURE, 1, 0},
 };
+
+static struct multimatch *matcher;
+static pthread_once_t matcher_once = PTHREAD_ONCE_INIT;
+
+static void matcher_init(void)
+{
+	matcher = multimatch_new(anchors, sizeof(anchors) / sizeof(*anchors));
+}
+
+size_t prefilter_longest_anchor(void)
+{
+	size_t max = 0;
+	for (size_t i = 0; i < sizeof(anchors) / sizeof(*anchors); i++) {
+		size_t l = strlen(anchors[i].s) + (anchors[i].hex8 ? 8 : 0);
+		max = l > max ? l : max;
+	}
+	return max;
+}
 
 void prefilter_init(struct prefilter *pf)
 {
 	memset(pf, 0, sizeof(*pf));
-}
-
-/* One pass over the quotes of a JSON text: does any string start with a gate key? */
-static int json_gate(const unsigned char *d, size_t n)
-{
-	if (util_memmem(d, n, "\\u", 2) || util_memmem(d, n, "\xc5\xbf", 2) ||
-	    util_memmem(d, n, "\xe2\x84\xaa", 3))
-		return 1;
-	const unsigned char *p = d, *end = d + n;
-	while (p < end && (p = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		p++;
-		for (size_t i = 0; json_keys[i]; i++) {
-			size_t kl = strlen(json_keys[i]);
-			if ((size_t)(end - p) >= kl && !strncasecmp((const char *)p, json_keys[i], kl))
-				return 1;
-		}
-	}
-	return 0;
+	pthread_once(&matcher_once, matcher_init);
 }
 
 /* Checks one contiguous window for what is not yet known to match. */
 static void scan_window(struct prefilter *pf, const unsigned char *d, size_t n)
 {
-	if ((pf->flags & PF_JSON) == 0 && pf->first == '{' && json_gate(d, n))
-		pf->flags |= PF_JSON;
-	for (size_t i = 0; i < sizeof(anchors) / sizeof(*anchors); i++) {
-		const struct anchor *a = &anchors[i];
-		if (pf->flags & a->flag)
-			continue;
-		size_t l = strlen(a->s);
-		if (a->ci ? util_memcasemem(d, n, a->s, l) != NULL : util_memmem(d, n, a->s, l) != NULL)
-			pf->flags |= a->flag;
+	if (!matcher) { /* cannot happen with a valid table; if it does, nothing is ruled out */
+		pf->flags |= ~0u;
+		return;
 	}
+	pf->flags = multimatch_scan(matcher, d, n, pf->flags);
 	if ((pf->flags & PF_I_TERRAFORM) && (pf->flags & PF_I_TFBLOCK))
 		pf->flags |= PF_HCL;
+	if (pf->first_seen && pf->first == '{' && (pf->flags & (PF_I_JSONKEY | PF_I_ESCAPE)))
+		pf->flags |= PF_JSON;
 }
 
 void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
@@ -143,5 +150,5 @@ unsigned prefilter_run(const unsigned char *data, size_t len)
 	struct prefilter pf;
 	prefilter_init(&pf);
 	prefilter_feed(&pf, data, len);
-	return pf.flags & ~(unsigned)(PF_I_TERRAFORM | PF_I_TFBLOCK);
+	return pf.flags & ~(unsigned)PF_INTERNAL;
 }

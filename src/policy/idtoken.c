@@ -30,6 +30,40 @@ static int is_arn_end(unsigned char c)
 	return c <= ' ' || c >= 0x7f || strchr("\"'`,;()[]{}<>|\\", c);
 }
 
+/* Emits the token of the run [i, e) of [A-Za-z0-9._-], if it is a candidate. */
+static int emit_run(const unsigned char *d, size_t len, size_t i, size_t e, idtoken_cb cb,
+                    void *arg)
+{
+	unsigned seen = 0, digits = 0, seps = 0;
+	for (size_t k = i; k < e; k++) {
+		unsigned char c = cls[d[k]];
+		seen |= c;
+		digits += c == C_DIGIT;
+		seps += c == C_SEP;
+	}
+	/* a run that ends with dots ends at its last name character */
+	size_t end = e;
+	while (end > i && d[end - 1] == '.') {
+		end--;
+		seps--;
+	}
+	size_t n = end - i;
+	if (n == 12 && digits == 12)
+		return cb(d, i, n, IDTOKEN_ACCOUNT, arg);
+	if (n == 3 && !memcmp(d + i, "arn", 3) && e < len && d[e] == ':') {
+		size_t a = e;
+		while (a < len && a - i < 2048 && !is_arn_end(d[a]))
+			a++;
+		size_t colons = 0;
+		for (size_t k = i; k < a; k++)
+			colons += d[k] == ':';
+		return colons >= 5 ? cb(d, i, a - i, IDTOKEN_ARN, arg) : 0;
+	}
+	if (!(seen & C_UNDER) && (seen & C_LETTER) && seps && n >= 3 && n <= 253)
+		return cb(d, i, n, IDTOKEN_NAME, arg);
+	return 0;
+}
+
 int idtoken_scan(const unsigned char *d, size_t len, idtoken_cb cb, void *arg)
 {
 	size_t i = 0;
@@ -40,41 +74,30 @@ int idtoken_scan(const unsigned char *d, size_t len, idtoken_cb cb, void *arg)
 		if (i >= len)
 			break;
 		size_t e = i;
-		unsigned seen = 0, digits = 0, seps = 0;
-		while (e < len && cls[d[e]]) {
-			unsigned char k = cls[d[e]];
-			seen |= k;
-			digits += k == C_DIGIT;
-			seps += k == C_SEP;
+		while (e < len && cls[d[e]])
 			e++;
-		}
-		/* a run that starts with '.' or '-' starts at its first name character */
-		size_t end = e;
-		while (end > i && d[end - 1] == '.') {
-			end--;
-			seps--;
-		}
-		size_t n = end - i;
-		int rc = 0;
-		if (n == 12 && digits == 12) {
-			rc = cb(d, i, n, IDTOKEN_ACCOUNT, arg);
-		} else if (n == 3 && !memcmp(d + i, "arn", 3) && e < len && d[e] == ':') {
-			size_t a = e;
-			while (a < len && a - i < 2048 && !is_arn_end(d[a]))
-				a++;
-			size_t colons = 0;
-			for (size_t k = i; k < a; k++)
-				colons += d[k] == ':';
-			if (colons >= 5)
-				rc = cb(d, i, a - i, IDTOKEN_ARN, arg);
-		} else if (!(seen & C_UNDER) && (seen & C_LETTER) && seps && n >= 3 && n <= 253) {
-			rc = cb(d, i, n, IDTOKEN_NAME, arg);
-		}
+		int rc = emit_run(d, len, i, e, cb, arg);
 		if (rc)
 			return rc;
 		i = e;
 	}
 	return 0;
+}
+
+int idtoken_scan_at(const unsigned char *d, size_t len, size_t pos, idtoken_cb cb, void *arg,
+                    size_t *run_start, size_t *run_end)
+{
+	size_t i = pos, e = pos;
+	*run_start = *run_end = pos;
+	if (pos >= len || !cls[d[pos]])
+		return 0;
+	while (i > 0 && cls[d[i - 1]])
+		i--;
+	while (e < len && cls[d[e]])
+		e++;
+	*run_start = i;
+	*run_end = e;
+	return emit_run(d, len, i, e, cb, arg);
 }
 
 int idtoken_hash(const char *salt, const unsigned char *tok, size_t len, unsigned char out[32])

@@ -26,6 +26,14 @@ typedef int (*idtoken_cb)(const unsigned char *data, size_t off, size_t len, enu
                          void *arg);
 int idtoken_scan(const unsigned char *data, size_t len, idtoken_cb cb, void *arg);
 
+/*
+ * The same for the one run of [A-Za-z0-9._-] that holds data[pos] (nothing if data[pos] is
+ * not such a character): what idtoken_scan would report for that run. [*run_start,
+ * *run_end) receives the run, so a caller can skip other positions inside it.
+ */
+int idtoken_scan_at(const unsigned char *data, size_t len, size_t pos, idtoken_cb cb, void *arg,
+                    size_t *run_start, size_t *run_end);
+
 /* SHA-256 over salt (ASCII) then token. Returns 0, or -1 if libcrypto failed. */
 int idtoken_hash(const char *salt, const unsigned char *tok, size_t len, unsigned char out[32]);
 

@@ -28,39 +28,41 @@ static void annotate(struct finding_list *out, size_t from, const struct blob_en
 	}
 }
 
+void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobscan_opts *o,
+                    struct finding_list *out)
+{
+	const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
+	const char *ref = o->refs ? o->refs[e->group] : NULL;
+	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
+	struct scan_ctx ctx = {.limits = o->limits, .policy = pol, .out = out, .blob_id = hex};
+	git_odb_object *obj = NULL;
+	size_t size = 0, n0 = out->n;
+
+	git_oid_tostr(hex, sizeof(hex), &e->id);
+	int rc = gitrepo_read_blob(odb, &e->id, o->limits->file_bytes, &obj, &size, err, sizeof(err));
+	if (rc < 0)
+		finding_list_add_error(out, e->path, "%s", err);
+	else if (rc > 0)
+		finding_list_add_error(out, e->path, "blob is %s, above the %s file limit: not examined",
+		                       util_human_bytes(size, hb, sizeof(hb)),
+		                       util_human_bytes(o->limits->file_bytes, lim, sizeof(lim)));
+	else
+		pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
+	git_odb_object_free(obj);
+	annotate(out, n0, e, ref, hex);
+	policy_apply(pol, out, n0);
+}
+
 int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,
                  const struct blobscan_opts *o, struct finding_list *out)
 {
 	git_odb *odb = NULL;
-	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
-
 	if (git_repository_odb(&odb, repo) < 0) {
 		finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
 		return 0;
 	}
-	for (size_t i = from; i < to && i < blobset_count(set); i++) {
-		const struct blob_entry *e = &set->v[i];
-		const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
-		const char *ref = o->refs ? o->refs[e->group] : NULL;
-		struct scan_ctx ctx = {.limits = o->limits, .policy = pol, .out = out, .blob_id = hex};
-		git_odb_object *obj = NULL;
-		size_t size = 0, n0 = out->n;
-
-		git_oid_tostr(hex, sizeof(hex), &e->id);
-		int rc = gitrepo_read_blob(odb, &e->id, o->limits->file_bytes, &obj, &size, err, sizeof(err));
-		if (rc < 0)
-			finding_list_add_error(out, e->path, "%s", err);
-		else if (rc > 0)
-			finding_list_add_error(out, e->path,
-			                       "blob is %s, above the %s file limit: not examined",
-			                       util_human_bytes(size, hb, sizeof(hb)),
-			                       util_human_bytes(o->limits->file_bytes, lim, sizeof(lim)));
-		else
-			pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
-		git_odb_object_free(obj);
-		annotate(out, n0, e, ref, hex);
-		policy_apply(pol, out, n0);
-	}
+	for (size_t i = from; i < to && i < blobset_count(set); i++)
+		blobscan_entry(odb, blobset_at(set, i), o, out);
 	git_odb_free(odb);
 	return 0;
 }

@@ -22,6 +22,10 @@ struct blobscan_opts {
 	const char *const *refs;              /* indexed by entry group; NULL: no ref */
 };
 
+/* Reads and scans one entry from odb; an unreadable blob becomes a scan error. */
+void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobscan_opts *o,
+                    struct finding_list *out);
+
 /* Scans the slice; unreadable blobs become scan errors and the scan goes on. Returns 0. */
 int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,
                  const struct blobscan_opts *o, struct finding_list *out);

@@ -1,13 +1,14 @@
 /*
- * blobscan_par: pack-order scheduling and the worker threads of a big scan.
- * Each worker has its own git_repository (sharing one is slower than one thread) and its own
- * finding list; findings are tagged with their set entry and merged in set order at the end.
- * What a blob is and how it is scanned stays in blobscan.c.
+ * blobscan_par: the worker threads of a big scan. Each worker has its own
+ * git_repository (sharing one is slower than one thread) and its own finding
+ * list. Entries are handed over while the set is still growing (history walks
+ * and scans at once), in the order they were found; findings are tagged with
+ * their entry and merged in set order at the end. What a blob is and how it is
+ * scanned stays in blobscan.c.
  */
 #include "source/blobscan_par.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,9 +16,8 @@
 #include "core/util.h"
 #include "source/gitrepo.h"
 
-#define PAR_MIN_BLOBS 64     /* below this, threads cost more than they save */
-#define PACK_ORDER_MIN 2048  /* below this, listing the whole store costs more than it saves */
-#define CHUNK 64             /* entries handed to a worker at a time (consecutive in pack order) */
+#define PAR_MIN_BLOBS 64 /* below this, threads cost more than they save */
+#define CHUNK 32         /* entries a worker takes at a time */
 #define MAX_THREADS 16
 
 unsigned blobscan_threads(void)
@@ -39,17 +39,15 @@ struct seg {
 	unsigned worker;
 };
 
-struct shared {
-	const struct blobset *set;
-	const struct blobscan_opts *o;
-	const size_t *order;
-	size_t n;
-	atomic_size_t next;
+struct item {
+	size_t idx;
+	const struct blob_entry *e;
 };
 
 struct worker {
-	struct shared *sh;
+	struct blobscan_par *par;
 	git_repository *repo;
+	git_odb *odb;
 	pthread_t th;
 	int running;
 	struct finding_list out;
@@ -58,57 +56,50 @@ struct worker {
 	unsigned id;
 };
 
+struct blobscan_par {
+	const struct blobscan_opts *o;
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct item *q; /* every entry handed over, in set order */
+	size_t nq, capq, next;
+	size_t fed; /* entries of the set handed over so far */
+	int done;   /* no more entries will come */
+	struct worker *w;
+	unsigned nworkers;
+};
+
+static void scan_item(struct worker *w, const struct item *it)
+{
+	size_t n0 = w->out.n;
+	blobscan_entry(w->odb, it->e, w->par->o, &w->out);
+	if (w->out.n == n0)
+		return;
+	xgrow((void **)&w->segs, &w->cap, w->nsegs + 1, sizeof(*w->segs));
+	w->segs[w->nsegs++] = (struct seg){it->idx, n0, w->out.n - n0, w->id};
+}
+
+/* Takes up to CHUNK items; 0 when the queue is drained and closed. */
+static size_t take(struct blobscan_par *p, struct item *buf)
+{
+	size_t k = 0;
+	pthread_mutex_lock(&p->lock);
+	while (p->next == p->nq && !p->done)
+		pthread_cond_wait(&p->more, &p->lock);
+	while (k < CHUNK && p->next < p->nq)
+		buf[k++] = p->q[p->next++];
+	pthread_mutex_unlock(&p->lock);
+	return k;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
-	struct shared *sh = w->sh;
-	for (;;) {
-		size_t k = atomic_fetch_add(&sh->next, CHUNK);
-		if (k >= sh->n)
-			break;
-		size_t end = k + CHUNK < sh->n ? k + CHUNK : sh->n;
-		for (size_t i = k; i < end; i++) {
-			size_t idx = sh->order[i], n0 = w->out.n;
-			blobscan_run(w->repo, sh->set, idx, idx + 1, sh->o, &w->out);
-			if (w->out.n == n0)
-				continue;
-			xgrow((void **)&w->segs, &w->cap, w->nsegs + 1, sizeof(*w->segs));
-			w->segs[w->nsegs++] = (struct seg){idx, n0, w->out.n - n0, w->id};
-		}
-	}
+	struct item buf[CHUNK];
+	size_t k;
+	while ((k = take(w->par, buf)) > 0)
+		for (size_t i = 0; i < k; i++)
+			scan_item(w, &buf[i]);
 	return NULL;
-}
-
-struct order_walk {
-	const struct blobset *set;
-	unsigned char *placed;
-	size_t *order, n;
-};
-
-static int on_object(const git_oid *id, void *arg)
-{
-	struct order_walk *ow = arg;
-	size_t idx;
-	if (oidset_index(&ow->set->ids, id, &idx) && !ow->placed[idx]) {
-		ow->placed[idx] = 1;
-		ow->order[ow->n++] = idx;
-	}
-	return 0;
-}
-
-/* The set's entries in the order their objects sit in the store (packs in offset order). */
-static size_t *pack_order(git_repository *repo, const struct blobset *set, size_t n)
-{
-	struct order_walk ow = {set, xcalloc(n ? n : 1, 1), xcalloc(n ? n : 1, sizeof(size_t)), 0};
-	git_odb *odb = NULL;
-	if (git_repository_odb(&odb, repo) == 0)
-		git_odb_foreach(odb, on_object, &ow); /* a failure only loses the ordering */
-	git_odb_free(odb);
-	for (size_t i = 0; i < n; i++) /* not listed (missing: reported when read): keep set order */
-		if (!ow.placed[i])
-			ow.order[ow.n++] = i;
-	free(ow.placed);
-	return ow.order;
 }
 
 static int reopen(git_repository **out, git_repository *repo)
@@ -130,80 +121,118 @@ static int reopen(git_repository **out, git_repository *repo)
 	return 0;
 }
 
+struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobscan_opts *o,
+                                        unsigned threads)
+{
+	struct blobscan_par *p = xcalloc(1, sizeof(*p));
+	if (threads < 1)
+		threads = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	p->o = o;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->more, NULL);
+	p->w = xcalloc(threads, sizeof(*p->w));
+	for (unsigned t = 0; t < threads; t++) {
+		struct worker *w = &p->w[p->nworkers];
+		w->par = p;
+		w->id = p->nworkers;
+		finding_list_init(&w->out);
+		if (reopen(&w->repo, repo) < 0 || git_repository_odb(&w->odb, w->repo) < 0) {
+			git_repository_free(w->repo);
+			w->repo = NULL;
+			continue; /* fewer workers: same result, slower */
+		}
+		w->running = pthread_create(&w->th, NULL, worker_run, w) == 0;
+		if (!w->running) {
+			git_odb_free(w->odb);
+			git_repository_free(w->repo);
+			memset(w, 0, sizeof(*w));
+			continue;
+		}
+		p->nworkers++;
+	}
+	return p;
+}
+
+void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set)
+{
+	size_t n = blobset_count(set);
+	if (n == p->fed)
+		return;
+	pthread_mutex_lock(&p->lock);
+	xgrow((void **)&p->q, &p->capq, n, sizeof(*p->q));
+	for (; p->fed < n; p->fed++)
+		p->q[p->nq++] = (struct item){p->fed, blobset_at(set, p->fed)};
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
+}
+
 static int seg_cmp(const void *a, const void *b)
 {
 	const struct seg *x = a, *y = b;
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
-int blobscan_run_all(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
-                     unsigned threads, struct finding_list *out)
+void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct finding_list *out)
 {
-	size_t n = blobset_count(set);
-	if (threads < 1)
-		threads = 1;
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if (n < PACK_ORDER_MIN && (threads == 1 || n < PAR_MIN_BLOBS))
-		return blobscan_run(repo, set, 0, n, o, out);
-
-	struct shared sh = {set, o, NULL, n, 0};
-	struct worker *w = xcalloc(threads, sizeof(*w));
-	size_t *order = NULL;
-	unsigned started = 0;
-
-	if (n >= PACK_ORDER_MIN) {
-		order = pack_order(repo, set, n);
-	} else {
-		order = xcalloc(n, sizeof(*order));
-		for (size_t i = 0; i < n; i++)
-			order[i] = i;
+	pthread_mutex_lock(&p->lock);
+	p->done = 1;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned t = 0; t < p->nworkers; t++)
+		pthread_join(p->w[t].th, NULL);
+	if (p->nworkers == 0) { /* no worker could start: scan here, same result */
+		git_odb *odb = NULL;
+		if (git_repository_odb(&odb, repo) < 0) {
+			finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
+		} else {
+			for (size_t i = 0; i < p->nq; i++)
+				blobscan_entry(odb, p->q[i].e, p->o, out);
+		}
+		git_odb_free(odb);
 	}
-	sh.order = order;
-	for (unsigned t = 0; t < threads; t++) {
-		w[t].sh = &sh;
-		w[t].id = t;
-		finding_list_init(&w[t].out);
-		if (t == 0)
-			w[t].repo = repo;
-		else if (reopen(&w[t].repo, repo) < 0)
-			break; /* fewer workers: same result, slower */
-		started = t + 1;
-	}
-	for (unsigned t = 1; t < started; t++)
-		w[t].running = pthread_create(&w[t].th, NULL, worker_run, &w[t]) == 0;
-	worker_run(&w[0]); /* a worker that could not start leaves its share to the others */
-	for (unsigned t = 1; t < started; t++)
-		if (w[t].running)
-			pthread_join(w[t].th, NULL);
 
 	/* merge: findings of each entry, entries in set order */
 	size_t nsegs = 0;
-	for (unsigned t = 0; t < started; t++)
-		nsegs += w[t].nsegs;
+	for (unsigned t = 0; t < p->nworkers; t++)
+		nsegs += p->w[t].nsegs;
 	struct seg *all = xcalloc(nsegs ? nsegs : 1, sizeof(*all));
 	nsegs = 0;
-	for (unsigned t = 0; t < started; t++) {
-		if (w[t].nsegs)
-			memcpy(all + nsegs, w[t].segs, w[t].nsegs * sizeof(*all));
-		nsegs += w[t].nsegs;
+	for (unsigned t = 0; t < p->nworkers; t++) {
+		if (p->w[t].nsegs)
+			memcpy(all + nsegs, p->w[t].segs, p->w[t].nsegs * sizeof(*all));
+		nsegs += p->w[t].nsegs;
 	}
 	qsort(all, nsegs, sizeof(*all), seg_cmp);
 	for (size_t s = 0; s < nsegs; s++) {
-		const struct finding_list *src = &w[all[s].worker].out;
+		const struct finding_list *src = &p->w[all[s].worker].out;
 		xgrow((void **)&out->v, &out->cap, out->n + all[s].n, sizeof(*out->v));
 		memcpy(out->v + out->n, src->v + all[s].from, all[s].n * sizeof(*out->v));
 		out->n += all[s].n;
 	}
-	for (unsigned t = 0; t < started; t++) {
-		w[t].out.n = 0; /* ownership of every finding moved to out */
-		finding_list_free(&w[t].out);
-		free(w[t].segs);
-		if (t > 0)
-			git_repository_free(w[t].repo);
+	for (unsigned t = 0; t < p->nworkers; t++) {
+		p->w[t].out.n = 0; /* ownership of every finding moved to out */
+		finding_list_free(&p->w[t].out);
+		free(p->w[t].segs);
+		git_odb_free(p->w[t].odb);
+		git_repository_free(p->w[t].repo);
 	}
 	free(all);
-	free(order);
-	free(w);
+	free(p->q);
+	free(p->w);
+	pthread_cond_destroy(&p->more);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+int blobscan_run_all(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
+                     unsigned threads, struct finding_list *out)
+{
+	if (threads <= 1 || blobset_count(set) < PAR_MIN_BLOBS)
+		return blobscan_run(repo, set, 0, blobset_count(set), o, out);
+	struct blobscan_par *p = blobscan_par_start(repo, o, threads);
+	blobscan_par_feed(p, set);
+	blobscan_par_finish(p, repo, out);
 	return 0;
 }

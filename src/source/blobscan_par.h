@@ -1,8 +1,7 @@
 /*
- * blobscan_par: blobscan_run over a whole blobset at git's own reading speed:
- * blobs are read in pack order (not id or discovery order) by up to two
- * workers, each with its own git_repository. The report is the same, in the
- * same order, as blobscan_run over the set in set order.
+ * blobscan_par: blobscan_run over a set on several workers, each with its own
+ * git_repository, while the set may still be growing. The report is the same,
+ * in the same order, as blobscan_run over the set in set order.
  */
 #ifndef SG_BLOBSCAN_PAR_H
 #define SG_BLOBSCAN_PAR_H
@@ -19,12 +18,27 @@
  */
 unsigned blobscan_threads(void);
 
+struct blobscan_par;
+
 /*
- * Scans every entry of set like blobscan_run(repo, set, 0, count, o, out), findings appended
- * to out in set order whatever the threading. Small sets (or one worker) are scanned in set
- * order on the calling thread. repo must have been opened with gitrepo_open (workers reopen
- * it the same way, quarantine included). Returns 0; failures become scan errors.
+ * Starts `threads` workers, each reopening repo the way gitrepo_open opened it (quarantine
+ * included). A worker that cannot start leaves its share to the others. o must outlive
+ * blobscan_par_finish.
  */
+struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobscan_opts *o,
+                                        unsigned threads);
+
+/* Hands the entries added to set since the last call to the workers (call from the thread
+ * that grows set; the entries stay where they are, see blobset_at). */
+void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set);
+
+/*
+ * Waits for every handed entry to be scanned, appends the findings to out in set order and
+ * frees p. If no worker could start, scans the entries here with repo.
+ */
+void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct finding_list *out);
+
+/* start + feed + finish over a whole set; one worker or a small set: blobscan_run here. */
 int blobscan_run_all(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
                      unsigned threads, struct finding_list *out);
 

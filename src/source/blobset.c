@@ -34,7 +34,7 @@ static size_t *oidset_find(const struct oidset *s, const git_oid *id)
 	size_t mask = s->nslots - 1, i = oid_hash(id) & mask;
 	for (;;) {
 		size_t *slot = &s->slots[i];
-		if (*slot == 0 || git_oid_equal(&s->ids[*slot - 1], id))
+		if (*slot == 0 || !memcmp(s->ids[*slot - 1].id, id->id, GIT_OID_RAWSZ))
 			return slot;
 		i = (i + 1) & mask;
 	}
@@ -91,10 +91,17 @@ void blobset_init(struct blobset *s)
 void blobset_free(struct blobset *s)
 {
 	for (size_t i = 0; i < s->ids.n; i++)
-		free(s->v[i].path);
-	free(s->v);
+		free(s->chunks[i / BLOBSET_CHUNK][i % BLOBSET_CHUNK].path);
+	for (size_t c = 0; c < s->nchunks; c++)
+		free(s->chunks[c]);
+	free(s->chunks);
 	oidset_free(&s->ids);
 	blobset_init(s);
+}
+
+const struct blob_entry *blobset_at(const struct blobset *s, size_t i)
+{
+	return &s->chunks[i / BLOBSET_CHUNK][i % BLOBSET_CHUNK];
 }
 
 size_t blobset_count(const struct blobset *s)
@@ -108,8 +115,11 @@ int blobset_add(struct blobset *s, const git_oid *id, const char *path, const gi
 	size_t i;
 	if (!oidset_add(&s->ids, id, &i))
 		return 0;
-	xgrow((void **)&s->v, &s->cap, i + 1, sizeof(*s->v));
-	struct blob_entry *e = &s->v[i];
+	if (i / BLOBSET_CHUNK >= s->nchunks) {
+		xgrow((void **)&s->chunks, &s->capchunks, s->nchunks + 1, sizeof(*s->chunks));
+		s->chunks[s->nchunks++] = xcalloc(BLOBSET_CHUNK, sizeof(**s->chunks));
+	}
+	struct blob_entry *e = &s->chunks[i / BLOBSET_CHUNK][i % BLOBSET_CHUNK];
 	memset(e, 0, sizeof(*e));
 	git_oid_cpy(&e->id, id);
 	e->path = xstrdup(path);

@@ -35,15 +35,21 @@ struct blob_entry {
 	int group;        /* caller-defined (pushed ref index); 0 if unused */
 };
 
+/* Entries live in fixed-size chunks that never move once allocated, so a pointer to an
+ * entry stays valid while the set grows (history hands entries to workers as it walks). */
+#define BLOBSET_CHUNK 4096
+
 struct blobset {
 	struct oidset ids;
-	struct blob_entry *v; /* v[i] belongs to ids.ids[i] */
-	size_t cap;
+	struct blob_entry **chunks; /* entry i is chunks[i / BLOBSET_CHUNK][i % BLOBSET_CHUNK] */
+	size_t nchunks, capchunks;
 };
 
 void blobset_init(struct blobset *s);
 void blobset_free(struct blobset *s);
 size_t blobset_count(const struct blobset *s);
+/* Entry i (i < count): ids.ids[i]'s origin. The pointer stays valid until blobset_free. */
+const struct blob_entry *blobset_at(const struct blobset *s, size_t i);
 /* Adds a blob unless its id is already present; returns 1 if added. commit may be NULL. */
 int blobset_add(struct blobset *s, const git_oid *id, const char *path, const git_oid *commit,
                 int group);

@@ -227,3 +227,53 @@ done:
 	free(stack);
 	return rc;
 }
+
+int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobset *set,
+                           struct oidset *seen_trees, struct finding_list *errors,
+                           size_t *ncommits, void (*after)(void *arg), void *arg, char *err,
+                           size_t errsz)
+{
+	git_odb *odb = NULL;
+	git_oid id;
+	int e, rc = -1;
+	size_t n = 0;
+
+	if (git_repository_odb(&odb, repo) < 0) {
+		snprintf(err, errsz, "cannot open the object store: %s", gitrepo_errmsg());
+		return -1;
+	}
+	while ((e = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *c = NULL;
+		char hex[GIT_OID_HEXSZ + 1];
+		int r;
+		n++;
+		git_oid_tostr(hex, sizeof(hex), &id);
+		if (git_commit_lookup(&c, repo, &id) < 0) {
+			snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());
+			r = -1;
+		} else {
+			r = treewalk_unique(odb, seen_trees, git_commit_tree_id(c), &id, set, err, errsz);
+		}
+		git_commit_free(c);
+		if (r < 0) {
+			finding_list_add_error(errors, "", "%s", err)->commit = xstrdup(hex);
+		}
+		if (after)
+			after(arg);
+	}
+	if (e != GIT_ITEROVER) {
+		snprintf(err, errsz, "walking the history failed after %zu commit%s: %s%s", n,
+		         n == 1 ? "" : "s", gitrepo_errmsg(),
+		         git_repository_is_shallow(repo) == 1
+		             ? " (this is a shallow clone: its history is cut off; fetch the full history "
+		               "with 'git fetch --unshallow')"
+		             : "");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (ncommits)
+		*ncommits += n;
+	git_odb_free(odb);
+	return rc;
+}

@@ -51,6 +51,18 @@ int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set
                     size_t errsz);
 
 /*
+ * History: runs the walk to its end, adding the blobs of each commit's tree that no earlier
+ * commit of the walk had (treewalk_unique: each tree read once). An unreadable commit or
+ * tree is recorded in `errors` as a scan error and the walk goes on; a walk error is fatal
+ * (-1, err set). `after` (optional) is called after each commit, e.g. to hand the new
+ * entries of set to scanning workers.
+ */
+int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobset *set,
+                           struct oidset *seen_trees, struct finding_list *errors,
+                           size_t *ncommits, void (*after)(void *arg), void *arg, char *err,
+                           size_t errsz);
+
+/*
  * pre-receive with a quarantine: walks back from `tips` through commits absent from
  * `main_odb` (the repository before this push) and adds the blobs each introduces. Cost
  * follows the size of the push, not of the repository. Fails closed on any missing object.

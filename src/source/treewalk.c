@@ -1,7 +1,10 @@
 /*
- * treewalk: the pruned N-parent tree walk (see treewalk.h). libgit2's tree
- * diff is not used: it does not skip identical subtrees. Paths are built in
- * one growing buffer; recursion depth is bounded by the tree depth git allows.
+ * treewalk: the pruned N-parent tree walk and the seen-tree walk (see
+ * treewalk.h). libgit2's tree diff is not used: it does not skip identical
+ * subtrees. The seen-tree walk parses raw tree objects itself (bounds-checked,
+ * "mode SP name NUL 20-byte id" records): each tree of a history is read once,
+ * and libgit2's object cache, which would keep them all, is bypassed. Paths are
+ * built in one growing buffer; recursion depth is bounded.
  */
 #include "source/treewalk.h"
 
@@ -141,6 +144,98 @@ done:
 		git_tree_free(parents[p]);
 	free(parents);
 	git_tree_free(tree);
+	free(w.path);
+	return rc;
+}
+
+/* --- seen-tree walk (history) ------------------------------------------------------- */
+
+struct uwalk {
+	git_odb *odb;
+	struct oidset *seen;
+	struct blobset *set;
+	const git_oid *commit;
+	char *path;
+	size_t cap;
+	char *err;
+	size_t errsz;
+};
+
+static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned depth)
+{
+	git_odb_object *obj = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (depth > TREEWALK_MAX_DEPTH) {
+		snprintf(w->err, w->errsz, "tree nesting deeper than %d at %s", TREEWALK_MAX_DEPTH,
+		         w->path);
+		return -1;
+	}
+	if (git_odb_read(&obj, w->odb, id) < 0) {
+		snprintf(w->err, w->errsz, "tree %s (%s) cannot be read: %s", plen ? w->path : "/", hex,
+		         gitrepo_errmsg());
+		return -1;
+	}
+	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
+		snprintf(w->err, w->errsz, "object %s at %s is a %s, expected a tree", hex,
+		         plen ? w->path : "/", git_object_type2string(git_odb_object_type(obj)));
+		goto done;
+	}
+	const unsigned char *p = git_odb_object_data(obj), *end = p + git_odb_object_size(obj);
+	while (p < end) {
+		unsigned mode = 0;
+		const unsigned char *q = p;
+		while (q < end && *q >= '0' && *q <= '7' && q - p < 7)
+			mode = mode * 8 + (unsigned)(*q++ - '0');
+		const unsigned char *name = q + 1;
+		const unsigned char *nul = q < end && *q == ' ' && q > p
+		                               ? memchr(name, '\0', (size_t)(end - name)) : NULL;
+		if (!nul || nul == name || (size_t)(end - nul - 1) < GIT_OID_RAWSZ) {
+			snprintf(w->err, w->errsz, "tree %s (%s) is corrupt", plen ? w->path : "/", hex);
+			goto done;
+		}
+		git_oid eid;
+		git_oid_fromraw(&eid, nul + 1);
+		p = nul + 1 + GIT_OID_RAWSZ;
+		unsigned kind = mode & 0170000;
+		if (kind == 0160000)
+			continue; /* gitlink: a submodule pointer, its content lives elsewhere */
+		if (kind == 0040000 && !oidset_add(w->seen, &eid, NULL))
+			continue; /* this tree was walked for an earlier commit */
+
+		size_t nlen = (size_t)(nul - name), need = plen + (plen ? 1 : 0) + nlen + 1;
+		xgrow((void **)&w->path, &w->cap, need, 1);
+		size_t at = plen;
+		if (plen)
+			w->path[at++] = '/';
+		memcpy(w->path + at, name, nlen);
+		w->path[at + nlen] = '\0';
+		int e = 0;
+		if (kind == 0040000)
+			e = uwalk_tree(w, &eid, at + nlen, depth + 1);
+		else
+			blobset_add(w->set, &eid, w->path, w->commit, 0);
+		w->path[plen] = '\0';
+		if (e < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	git_odb_object_free(obj);
+	return rc;
+}
+
+int treewalk_unique(git_odb *odb, struct oidset *seen_trees, const git_oid *tree,
+                    const git_oid *commit, struct blobset *set, char *err, size_t errsz)
+{
+	struct uwalk w = {odb, seen_trees, set, commit, NULL, 0, err, errsz};
+	if (!oidset_add(seen_trees, tree, NULL))
+		return 0;
+	xgrow((void **)&w.path, &w.cap, 1, 1);
+	w.path[0] = '\0';
+	int rc = uwalk_tree(&w, tree, 0, 0);
 	free(w.path);
 	return rc;
 }

@@ -29,4 +29,13 @@ int treewalk_commit(git_repository *repo, git_commit *commit, struct blobset *se
 int treewalk_tree(git_repository *repo, git_tree *tree, const char *prefix, const git_oid *commit,
                   struct blobset *set, int group, char *err, size_t errsz);
 
+/*
+ * History: adds every blob of `tree` not met before, skipping whole subtrees already in
+ * `seen_trees` (which it extends), with `commit` as origin. Walking a history's commits
+ * oldest first this way reads each tree once and gives each blob the first commit and path
+ * that had it. Returns 0, or -1 with err set (unreadable or corrupt tree).
+ */
+int treewalk_unique(git_odb *odb, struct oidset *seen_trees, const git_oid *tree,
+                    const git_oid *commit, struct blobset *set, char *err, size_t errsz);
+
 #endif

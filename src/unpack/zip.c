@@ -34,9 +34,13 @@ long long zip_find_eocd(const unsigned char *d, size_t len)
 {
 	if (len < 22)
 		return -1;
-	size_t stop = len - 22 > 65535 ? len - 22 - 65535 : 0;
-	for (size_t i = len - 22 + 1; i-- > stop;) {
-		if (d[i] != 'P' || d[i + 1] != 'K' || d[i + 2] != 5 || d[i + 3] != 6)
+	/* every blob is asked this: step from 'P' to 'P' (memrchr) instead of byte by byte */
+	size_t stop = len - 22 > 65535 ? len - 22 - 65535 : 0, end = len - 22 + 1;
+	const unsigned char *p;
+	while (end > stop && (p = memrchr(d + stop, 'P', end - stop)) != NULL) {
+		size_t i = (size_t)(p - d);
+		end = i;
+		if (d[i + 1] != 'K' || d[i + 2] != 5 || d[i + 3] != 6)
 			continue;
 		uint32_t cd_size = rd32(d + i + 12);
 		if (i + 22 + rd16(d + i + 20) == len && (cd_size <= i || cd_size == 0xffffffff))

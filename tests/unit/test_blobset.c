@@ -53,13 +53,13 @@ static void test_blobset_keeps_the_first_origin(void **state)
 	assert_int_equal(blobset_add(&s, &id, "first/path.tfstate", &c1, 3), 1);
 	assert_int_equal(blobset_add(&s, &id, "later/copy.json", &c2, 1), 0);
 	assert_int_equal(blobset_count(&s), 1);
-	assert_string_equal(s.v[0].path, "first/path.tfstate");
-	assert_true(s.v[0].has_commit);
-	assert_true(git_oid_equal(&s.v[0].commit, &c1));
-	assert_int_equal(s.v[0].group, 3);
+	assert_string_equal(blobset_at(&s, 0)->path, "first/path.tfstate");
+	assert_true(blobset_at(&s, 0)->has_commit);
+	assert_true(git_oid_equal(&blobset_at(&s, 0)->commit, &c1));
+	assert_int_equal(blobset_at(&s, 0)->group, 3);
 	make_id(&id, 8);
 	assert_int_equal(blobset_add(&s, &id, "index/only", NULL, 0), 1);
-	assert_false(s.v[1].has_commit);
+	assert_false(blobset_at(&s, 1)->has_commit);
 	blobset_free(&s);
 	assert_int_equal(blobset_count(&s), 0);
 }

@@ -211,7 +211,7 @@ static void builtin_shapes_warn_once_per_rule_and_blob(void **state)
 		"cdn = \"d1234567890abc.cloudfront.net\"\n"
 		"vpc = \"vpc-0a1b2c3d4e5f60718\" sg = \"sg-1a2b3c4d\" date = \"i-20240101\"\n"
 		"id = \"/subscriptions/12345678-1234-1234-1234-123456789abc/resourceGroups/rg/providers/x\"\n";
-	assert_int_equal(identifiers_detect(&ctx, "main.tf", (const unsigned char *)text, strlen(text), 0), 0);
+	assert_int_equal(identifiers_detect(&ctx, "main.tf", (const unsigned char *)text, strlen(text), IDENT_SHAPES_ALL), 0);
 	assert_int_equal(count_rule(&out, "aws-arn"), 1);
 	assert_int_equal(count_rule(&out, "aws-endpoint"), 1);
 	assert_int_equal(count_rule(&out, "aws-resource-id"), 1);
@@ -230,7 +230,7 @@ static void builtin_shapes_warn_once_per_rule_and_blob(void **state)
 	}
 	finding_list_free(&out);
 	finding_list_init(&out);
-	identifiers_detect(&ctx, "s.tfstate", (const unsigned char *)text, strlen(text), 1);
+	identifiers_detect(&ctx, "s.tfstate", (const unsigned char *)text, strlen(text), 0);
 	assert_int_equal(out.n, 0);
 	finding_list_free(&out);
 }

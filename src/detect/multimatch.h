@@ -1,0 +1,37 @@
+/*
+ * multimatch: finds which of a fixed set of short literal anchors occur in a
+ * buffer, in one pass. It answers "which flags", not "where": the prefilter
+ * needs only to know which detector families may match (detect/prefilter.c).
+ */
+#ifndef SG_MULTIMATCH_H
+#define SG_MULTIMATCH_H
+
+#include <stddef.h>
+
+struct mm_pattern {
+	const char *s;  /* the literal (may hold non-ASCII bytes; not NUL inside) */
+	unsigned flag;  /* OR-ed into the result when the pattern occurs */
+	int ci;         /* ASCII letters match in either case */
+	int hex8;       /* the literal must be followed by 8 bytes of [0-9a-f] */
+};
+
+struct multimatch;
+
+/* Compiles up to MM_MAX_PATTERNS patterns (each 2..63 bytes long, 1 with hex8); NULL if invalid. */
+#define MM_MAX_PATTERNS 128
+struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n);
+void multimatch_free(struct multimatch *m);
+
+/*
+ * The OR of the flags of every pattern that occurs wholly inside d[0, n).
+ * Patterns whose flag is already in `known` are not looked for (their flag is
+ * kept in the result), so a caller feeding chunks can pass what it has.
+ */
+unsigned multimatch_scan(const struct multimatch *m, const unsigned char *d, size_t n,
+                         unsigned known);
+
+/* The same answer without SIMD (the reference the SIMD path is tested against). */
+unsigned multimatch_scan_scalar(const struct multimatch *m, const unsigned char *d, size_t n,
+                                unsigned known);
+
+#endif
