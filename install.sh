@@ -25,6 +25,8 @@ packages=(build-essential pkg-config git python3 libgit2-dev libzip-dev libcjson
 	liblzma-dev libbz2-dev libzstd-dev libssl-dev libcmocka-dev bats clang libclang-rt-14-dev valgrind zip unzip xz-utils bzip2 zstd time)
 # Ecosystem tests: smart-HTTP server, pre-commit framework, man page lint.
 packages+=(nginx fcgiwrap pre-commit mandoc)
+# Benchmarks (make bench): the plot of the ratios.
+packages+=(gnuplot-nox)
 [[ -f .ci/extra-packages ]] && mapfile -t -O ${#packages[@]} packages < <(grep -v '^#' .ci/extra-packages | tr ' ' '\n' | grep .)
 
 missing=()

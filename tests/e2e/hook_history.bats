@@ -96,6 +96,33 @@ assert len(f[0]["blob"])==40, f' "$output" "$(cat "$TMP/introduced")"
 	assert_output_not_contains "rewrite it out"
 }
 
+@test "a corrupt tree is reported with its commit, the rest is still audited, exit 2" {
+	bad=$(printf '100644 cut-short-entry\0abc' | git hash-object -t tree --literally -w --stdin)
+	c=$(git commit-tree "$bad" -p HEAD -m "corrupt tree")
+	git update-ref refs/heads/corrupt "$c"
+	run sg history --format json
+	assert_status 2
+	python3 -c 'import json,sys
+d=json.loads(sys.argv[1]); f=d["findings"]
+err=[x for x in f if x["rule"]=="scan-error"]
+assert any("corrupt" in x["message"] and x.get("commit")==sys.argv[2] for x in err), err
+assert any(x["rule"]=="tf-state" and x["path"]=="legacy/terraform.tfstate" for x in f), f' "$output" "$c"
+}
+
+@test "the same tree in many commits and branches is read once and its blobs reported at the first" {
+	git checkout -q -b side "$(cat "$TMP/introduced")"
+	for i in 1 2 3; do git commit -q --allow-empty -m "empty $i"; done
+	git checkout -q -
+	git merge -q --no-edit side >/dev/null 2>&1 || true
+	STATEGUARD_TRACE=1 run sg history --format json
+	assert_status 1
+	python3 -c 'import json,sys
+d=json.loads(sys.argv[1][sys.argv[1].index("{"):])
+f=[x for x in d["findings"] if x["rule"]=="tf-state"]
+assert len(f)==1 and f[0]["commit"]==sys.argv[2], f' "$(printf '%s' "$output" | grep -v '^stateguard: trace')" "$(cat "$TMP/introduced")"
+	assert_output_contains "trace:"
+}
+
 @test "a clean history passes" {
 	git init -q ../clean && cd ../clean
 	echo hi >a && git add a && git commit -q -m a

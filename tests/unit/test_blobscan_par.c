@@ -1,6 +1,7 @@
 /*
- * Unit tests for source/blobscan_par: a threaded pack-order scan reports exactly what a
- * sequential scan in set order reports, in the same order, on a real repository made by git.
+ * Unit tests for source/blobscan_par: a threaded scan, whether handed the whole set or fed
+ * while the set grows, reports exactly what a sequential scan in set order reports, in the
+ * same order, on a real repository made by git.
  */
 #include "unit.h"
 
@@ -61,7 +62,7 @@ static void collect(git_repository *repo, struct blobset *set)
 	git_object_free(o);
 }
 
-static void threaded_pack_order_scan_reports_like_a_sequential_scan(void **state)
+static void threaded_scan_reports_like_a_sequential_scan(void **state)
 {
 	(void)state;
 	git_repository *repo = NULL;
@@ -91,10 +92,34 @@ static void threaded_pack_order_scan_reports_like_a_sequential_scan(void **state
 	}
 	finding_list_free(&par);
 	finding_list_init(&par);
-	blobscan_run_all(repo, &set, &bo, 1, &par); /* one worker, pack order */
+	blobscan_run_all(repo, &set, &bo, 1, &par); /* one worker */
 	assert_int_equal(seq.n, par.n);
 	for (size_t i = 0; i < seq.n; i++)
 		assert_string_equal(seq.v[i].path, par.v[i].path);
+	finding_list_free(&par);
+
+	/* fed while growing: entries are added in pieces (each blob three times: the set keeps
+	 * one) and handed over between pieces, to three workers */
+	struct blobset grow;
+	blobset_init(&grow);
+	finding_list_init(&par);
+	struct blobscan_par *p = blobscan_par_start(repo, &bo, 3);
+	for (size_t k = 0; k < 4; k++) {
+		for (unsigned r = 0; r < 3; r++)
+			for (size_t i = k * 750; i < (k + 1) * 750; i++) {
+				const struct blob_entry *e = blobset_at(&set, i);
+				blobset_add(&grow, &e->id, e->path, NULL, 0);
+			}
+		blobscan_par_feed(p, &grow);
+	}
+	blobscan_par_finish(p, repo, &par);
+	assert_int_equal(blobset_count(&grow), 3000);
+	assert_int_equal(seq.n, par.n);
+	for (size_t i = 0; i < seq.n; i++) {
+		assert_string_equal(seq.v[i].path, par.v[i].path);
+		assert_string_equal(seq.v[i].blob, par.v[i].blob);
+	}
+	blobset_free(&grow);
 	finding_list_free(&seq);
 	finding_list_free(&par);
 	blobset_free(&set);
@@ -105,7 +130,7 @@ static void threaded_pack_order_scan_reports_like_a_sequential_scan(void **state
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(threaded_pack_order_scan_reports_like_a_sequential_scan),
+		cmocka_unit_test(threaded_scan_reports_like_a_sequential_scan),
 	};
 	return cmocka_run_group_tests(tests, make_repo, remove_repo);
 }

@@ -4,6 +4,8 @@
  */
 #include "unit.h"
 
+#include <stdio.h>
+
 #include "source/blobset.h"
 
 static void make_id(git_oid *id, unsigned i)
@@ -64,6 +66,30 @@ static void test_blobset_keeps_the_first_origin(void **state)
 	assert_int_equal(blobset_count(&s), 0);
 }
 
+static void test_blobset_entries_do_not_move_as_it_grows(void **state)
+{
+	(void)state;
+	struct blobset s;
+	git_oid id;
+	const struct blob_entry *first[3];
+	blobset_init(&s);
+	for (unsigned i = 0; i < 3 * BLOBSET_CHUNK + 5; i++) {
+		make_id(&id, i);
+		char path[32];
+		snprintf(path, sizeof(path), "p%u", i);
+		blobset_add(&s, &id, path, NULL, 0);
+		if (i % BLOBSET_CHUNK == 0 && i / BLOBSET_CHUNK < 3)
+			first[i / BLOBSET_CHUNK] = blobset_at(&s, i);
+	}
+	for (unsigned c = 0; c < 3; c++) {
+		assert_ptr_equal(first[c], blobset_at(&s, c * BLOBSET_CHUNK));
+		make_id(&id, c * BLOBSET_CHUNK);
+		assert_true(git_oid_equal(&first[c]->id, &id));
+	}
+	assert_string_equal(blobset_at(&s, 3 * BLOBSET_CHUNK + 4)->path, "p12292");
+	blobset_free(&s);
+}
+
 static void test_empty_sets_contain_nothing(void **state)
 {
 	(void)state;
@@ -78,6 +104,7 @@ static void test_empty_sets_contain_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blobset_entries_do_not_move_as_it_grows),
 		cmocka_unit_test(test_oidset_counts_each_id_once),
 		cmocka_unit_test(test_blobset_keeps_the_first_origin),
 		cmocka_unit_test(test_empty_sets_contain_nothing),

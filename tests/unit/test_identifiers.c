@@ -235,6 +235,73 @@ static void builtin_shapes_warn_once_per_rule_and_blob(void **state)
 	finding_list_free(&out);
 }
 
+/* Occurrences of one built-in rule in out (0 if it has no finding). */
+static int occurrences(const struct finding_list *out, const char *rule)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(out->v[i].rule, rule))
+			return cJSON_GetObjectItem(out->v[i].details, "occurrences")->valueint;
+	return 0;
+}
+
+struct classified {
+	int arn, endpoint, resource;
+};
+
+static int classify_token(const unsigned char *d, size_t off, size_t len, enum idtoken_kind kind,
+                          void *arg)
+{
+	struct classified *c = arg;
+	const char *what = kind == IDTOKEN_ACCOUNT ? NULL : identifiers_classify(d + off, len, kind);
+	if (what && !strcmp(what, "arn"))
+		c->arn++;
+	else if (what && !strcmp(what, "endpoint"))
+		c->endpoint++;
+	else if (what && !strcmp(what, "resource id"))
+		c->resource++;
+	return 0;
+}
+
+/* The built-in AWS shapes are looked for only around their anchors: the counts must equal a
+ * full tokenisation of the same text, whatever the text. */
+static void anchored_shapes_count_like_a_full_tokenisation(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"arn:aws:iam::418273950164:role/x", "arn:aws:s3:::b", "arn", ":", "vpc-", "sg-", "i-",
+		"0a1b2c3d", "4e5f60718", "12345678", "-", ".", "..", "x.eu-west-1.rds.amazonaws.com",
+		".amazonaws.com", "d1234567890abc", ".cloudfront.net", "_", " ", "\"", "\n", "ami",
+		"subnet-", "ab", "Z", "eipalloc-0123456789abcdef0"};
+	struct scan_limits lim;
+	scan_limits_default(&lim);
+	char buf[600];
+	srand(777);
+	int total = 0;
+	for (int round = 0; round < 4000; round++) {
+		size_t n = 0, want = (size_t)(rand() % 500);
+		while (n < want) {
+			const char *p = pieces[rand() % (sizeof(pieces) / sizeof(*pieces))];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(buf))
+				break;
+			memcpy(buf + n, p, l);
+			n += l;
+		}
+		struct classified want_c = {0, 0, 0};
+		idtoken_scan((const unsigned char *)buf, n, classify_token, &want_c);
+		struct finding_list out;
+		finding_list_init(&out);
+		struct scan_ctx ctx = {.limits = &lim, .out = &out};
+		identifiers_detect(&ctx, "x.txt", (const unsigned char *)buf, n, IDENT_SHAPES_AWS);
+		assert_int_equal(occurrences(&out, "aws-arn"), want_c.arn);
+		assert_int_equal(occurrences(&out, "aws-endpoint"), want_c.endpoint);
+		assert_int_equal(occurrences(&out, "aws-resource-id"), want_c.resource);
+		total += want_c.arn + want_c.endpoint + want_c.resource;
+		finding_list_free(&out);
+	}
+	assert_true(total > 1000); /* the generator does make shapes */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +313,7 @@ int main(void)
 		cmocka_unit_test(fingerprints_find_an_account_inside_an_arn),
 		cmocka_unit_test(backend_regions_cover_blocks_and_partial_files),
 		cmocka_unit_test(builtin_shapes_warn_once_per_rule_and_blob),
+		cmocka_unit_test(anchored_shapes_count_like_a_full_tokenisation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
