@@ -131,9 +131,12 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 
 	if (tokens_detect(&b) < 0)
 		rc = -1;
-	unsigned shapes = b.state_found ? 0
-	                  : ((b.pf & PF_IDS) ? IDENT_SHAPES_AWS : 0) |
-	                        ((b.pf & PF_AZURE) ? IDENT_SHAPES_AZURE : 0);
+	unsigned shapes = 0;
+	if (!b.state_found)
+		shapes = ((b.pf & PF_IDS_ARN) ? IDENT_SHAPES_ARN : 0) |
+		         ((b.pf & PF_IDS_HOST) ? IDENT_SHAPES_HOST : 0) |
+		         ((b.pf & PF_IDS_EC2) ? IDENT_SHAPES_EC2 : 0) |
+		         ((b.pf & PF_AZURE) ? IDENT_SHAPES_AZURE : 0);
 	if (identifiers_detect(ctx, path, b.data, b.len, shapes) < 0)
 		rc = -1;
 	if (rc < 0)

@@ -22,12 +22,17 @@ enum {
 	PF_HCL = 1u << 2,        /* may hold backend/cloud/remote_state/encryption/credentials blocks */
 	PF_PARTIAL = 1u << 3,    /* may be a flat partial backend file */
 	PF_TOK_AWS = 1u << 4,    /* AKIA/ASIA/ABIA/ACCA/A3T */
-	PF_TOK_SECRET = 1u << 5, /* "secret" in any case */
+	PF_TOK_SECRET = 1u << 5, /* "secret" in any case, with '=' or ':' later on its line */
 	PF_TOK_TFC = 1u << 6,    /* ".atlasv1." or "TF_TOKEN_" */
-	PF_TOK_VAULT = 1u << 7,  /* "hvs." / "hvb." / "vault" in any case */
+	PF_TOK_VAULT = 1u << 7,  /* "hvs." / "hvb." */
 	PF_TOK_PKEY = 1u << 8,   /* "PRIVATE KEY" */
-	PF_TOKENS = PF_TOK_AWS | PF_TOK_SECRET | PF_TOK_TFC | PF_TOK_VAULT | PF_TOK_PKEY,
-	PF_IDS = 1u << 9,        /* "arn:", ".amazonaws.com", ".cloudfront.net", EC2 "vpc-" + 8 hex, ... */
+	PF_TOK_VAULT_LINE = 1u << 11, /* "vault" in any case (legacy "s." tokens need it on their line) */
+	PF_TOKENS = PF_TOK_AWS | PF_TOK_SECRET | PF_TOK_TFC | PF_TOK_VAULT | PF_TOK_PKEY |
+	            PF_TOK_VAULT_LINE,
+	PF_IDS_ARN = 1u << 9,    /* "arn:" */
+	PF_IDS_HOST = 1u << 16,  /* ".amazonaws.com", ".cloudfront.net" */
+	PF_IDS_EC2 = 1u << 17,   /* '-' + 8 lowercase hex digits (EC2-style ids: "vpc-0a1b2c3d") */
+	PF_IDS = PF_IDS_ARN | PF_IDS_HOST | PF_IDS_EC2,
 	PF_AZURE = 1u << 10,     /* "/subscriptions/" in any case */
 	PF_I_TERRAFORM = 1u << 12, /* internal: "terraform" seen */
 	PF_I_TFBLOCK = 1u << 13,   /* internal: "backend"/"cloud"/"encryption" seen */

@@ -183,21 +183,29 @@ static void add_run(struct run **runs, size_t *n, size_t *cap, const unsigned ch
  * run is handed to idtoken_scan_at, so a token is judged exactly as idtoken_scan would judge
  * it, without tokenising the whole blob.
  */
-static void find_aws_shapes(const unsigned char *d, size_t len, struct builtin_hits *h)
+static void find_aws_shapes(const unsigned char *d, size_t len, unsigned shapes,
+                            struct builtin_hits *h)
 {
-	static const char *const anchors[] = {"arn:", ".amazonaws.com", ".cloudfront.net"};
+	static const struct {
+		const char *s;
+		unsigned shape;
+	} anchors[] = {{"arn:", IDENT_SHAPES_ARN},
+	               {".amazonaws.com", IDENT_SHAPES_HOST},
+	               {".cloudfront.net", IDENT_SHAPES_HOST}};
 	struct run *runs = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t a = 0; a < sizeof(anchors) / sizeof(*anchors); a++) {
-		size_t al = strlen(anchors[a]);
+		if (!(shapes & anchors[a].shape))
+			continue;
+		size_t al = strlen(anchors[a].s);
 		const unsigned char *p = d, *end = d + len;
-		while ((p = util_memmem(p, (size_t)(end - p), anchors[a], al)) != NULL) {
+		while ((p = util_memmem(p, (size_t)(end - p), anchors[a].s, al)) != NULL) {
 			add_run(&runs, &n, &cap, d, (size_t)(p - d));
 			p++;
 		}
 	}
 	for (const unsigned char *p = d, *end = d + len;
-	     (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
+	     (shapes & IDENT_SHAPES_EC2) && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
 		size_t at = (size_t)(p - d), k = 1;
 		while (k <= 8 && at + k < len && is_lower_hex_byte(d[at + k]))
 			k++;
@@ -537,7 +545,7 @@ int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned ch
 		struct builtin_hits h;
 		memset(&h, 0, sizeof(h));
 		if (shapes & IDENT_SHAPES_AWS)
-			find_aws_shapes(data, len, &h);
+			find_aws_shapes(data, len, shapes, &h);
 		if (shapes & IDENT_SHAPES_AZURE)
 			find_azure(data, len, &h);
 		report_builtins(ctx, path, &h);

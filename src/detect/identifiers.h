@@ -14,8 +14,11 @@
 
 /* Which built-in shapes a blob may hold (the prefilter's verdict); 0 turns them off. */
 enum {
-	IDENT_SHAPES_AWS = 1u << 0,   /* ARNs, AWS endpoints, EC2-style ids */
-	IDENT_SHAPES_AZURE = 1u << 1, /* Azure subscription ids */
+	IDENT_SHAPES_ARN = 1u << 0,   /* ARNs with an account id ("arn:" seen) */
+	IDENT_SHAPES_HOST = 1u << 1,  /* AWS endpoints (".amazonaws.com", ".cloudfront.net" seen) */
+	IDENT_SHAPES_EC2 = 1u << 2,   /* EC2-style ids ('-' and 8 hex digits seen) */
+	IDENT_SHAPES_AZURE = 1u << 3, /* Azure subscription ids */
+	IDENT_SHAPES_AWS = IDENT_SHAPES_ARN | IDENT_SHAPES_HOST | IDENT_SHAPES_EC2,
 	IDENT_SHAPES_ALL = IDENT_SHAPES_AWS | IDENT_SHAPES_AZURE,
 };
 

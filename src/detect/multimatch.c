@@ -40,6 +40,7 @@ struct mm_entry {
 	size_t need; /* bytes needed from the start: len, + 8 for hex8 */
 	unsigned flag;
 	int ci, hex8;
+	const char *line_has;
 	uint32_t head, head_fold, head_mask; /* first 4 bytes: (load | fold) & mask == head */
 };
 
@@ -122,7 +123,8 @@ struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 	m->n = n;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(patterns[i].s);
-		if (len < (patterns[i].hex8 ? 1 : 2) || len >= sizeof(m->p[i].s)) {
+		if (len < (patterns[i].hex8 ? 1 : 2) || len >= sizeof(m->p[i].s) ||
+		    patterns[i].bucket < 0 || patterns[i].bucket > NBUCKETS) {
 			multimatch_free(m);
 			return NULL;
 		}
@@ -132,6 +134,7 @@ struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 		m->p[i].need = len + (m->p[i].hex8 ? 8 : 0);
 		m->p[i].ci = patterns[i].ci != 0;
 		m->p[i].flag = patterns[i].flag;
+		m->p[i].line_has = patterns[i].line_has;
 		m->all |= patterns[i].flag;
 		unsigned char hb[4] = {0}, fb[4] = {0}, mb[4] = {0};
 		for (size_t k = 0; k < 4 && k < len; k++) {
@@ -153,7 +156,9 @@ struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct mm_entry *e = &m->p[i];
 		size_t best = NBUCKETS - 1;
-		if (e->need >= NPOS) {
+		if (patterns[i].bucket > 0 && patterns[i].bucket <= NBUCKETS) {
+			best = (size_t)patterns[i].bucket - 1;
+		} else if (e->need >= NPOS) {
 			double best_cost = 1e300;
 			for (size_t b = 0; b + 1 < NBUCKETS; b++) {
 				double cost = bucket_pass_rate(m, e, b) - bucket_pass_rate(m, NULL, b);
@@ -188,6 +193,24 @@ void multimatch_free(struct multimatch *m)
 	free(m);
 }
 
+/* Does the line starting at d hold one of `any` or a block-comment opener? A line cut by the
+ * end of the buffer does (the rest is unknown). */
+static int line_holds(const unsigned char *d, size_t n, const char *any)
+{
+	const unsigned char *nl = memchr(d, '\n', n);
+	if (!nl)
+		return 1;
+	size_t len = (size_t)(nl - d);
+	for (const char *c = any; *c; c++)
+		if (memchr(d, *c, len))
+			return 1;
+	for (const unsigned char *p = d, *end = d + len;
+	     (p = memchr(p, '/', (size_t)(end - p))) != NULL; p++)
+		if (p + 1 < end && p[1] == '*')
+			return 1;
+	return 0;
+}
+
 static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, size_t at)
 {
 	if (n - at < e->need)
@@ -208,7 +231,7 @@ static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, 
 	for (size_t k = e->len; k < e->need; k++)
 		if (!is_lower_hex(d[at + k]))
 			return 0;
-	return 1;
+	return !e->line_has || line_holds(d + at + e->need, n - at - e->need, e->line_has);
 }
 
 /* Verifies the patterns of `buckets` at position `at`; returns the updated flags. */

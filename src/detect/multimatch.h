@@ -13,6 +13,13 @@ struct mm_pattern {
 	unsigned flag;  /* OR-ed into the result when the pattern occurs */
 	int ci;         /* ASCII letters match in either case */
 	int hex8;       /* the literal must be followed by 8 bytes of [0-9a-f] */
+	/* If set: the rest of the line after the literal must hold one of these bytes or the
+	 * opener of a block comment. A line that runs past the end of the buffer counts as holding them
+	 * (a chunk cannot tell), so the answer stays an over-approximation. */
+	const char *line_has;
+	/* 1..8: the filter bucket to put the pattern in (patterns that look alike should share
+	 * one); 0: chosen by a rough model of text. */
+	int bucket;
 };
 
 struct multimatch;

@@ -25,8 +25,13 @@
 /*
  * The anchors. A family may match only if one of its anchors occurs; the
  * families re-check every hit, so an anchor only has to be implied by a match.
+ * The last field places the anchor in one of multimatch's 8 buckets: anchors
+ * that look alike share one, so few positions of ordinary text pass the filter.
  */
-#define JSONKEY(k) {"\"" k, PF_I_JSONKEY, 1, 0}
+#define LIT(s_, f_, b_) {.s = (s_), .flag = (f_), .bucket = (b_)}
+#define LIT_CI(s_, f_, b_) {.s = (s_), .flag = (f_), .ci = 1, .bucket = (b_)}
+#define LIT_LINE(s_, f_, l_, b_) {.s = (s_), .flag = (f_), .line_has = (l_), .bucket = (b_)}
+#define JSONKEY(k) LIT_CI("\"" k, PF_I_JSONKEY, 1)
 static const struct mm_pattern anchors[] = {
 	/* JSON gate: a string that starts with one of the keys every JSON artifact has */
 	JSONKEY("lineage"),        /* state v2-v4, legacy snapshots, encrypted state */
@@ -41,32 +46,44 @@ static const struct mm_pattern anchors[] = {
 	JSONKEY("encrypted_data"), /* opentofu envelope */
 	JSONKEY("credentials"),    /* credentials.tfrc.json */
 	/* ... or a key spelled with a \u escape or a letter Go folds to ASCII (U+017F, U+212A) */
-	{"\\u", PF_I_ESCAPE, 0, 0}, {"\xc5\xbf", PF_I_ESCAPE, 0, 0}, {"\xe2\x84\xaa", PF_I_ESCAPE, 0, 0},
+	LIT("\\u", PF_I_ESCAPE, 8), LIT("\xc5\xbf", PF_I_ESCAPE, 8), LIT("\xe2\x84\xaa", PF_I_ESCAPE, 8),
 	/* token families (tokens.c) */
-	{"AKIA", PF_TOK_AWS, 0, 0}, {"ASIA", PF_TOK_AWS, 0, 0}, {"ABIA", PF_TOK_AWS, 0, 0},
-	{"ACCA", PF_TOK_AWS, 0, 0}, {"A3T", PF_TOK_AWS, 0, 0}, {".atlasv1.", PF_TOK_TFC, 0, 0},
-	{"TF_TOKEN_", PF_TOK_TFC, 0, 0}, {"hvs.", PF_TOK_VAULT, 0, 0}, {"hvb.", PF_TOK_VAULT, 0, 0},
-	{"vault", PF_TOK_VAULT, 1, 0}, {"PRIVATE KEY", PF_TOK_PKEY, 0, 0}, {"secret", PF_TOK_SECRET, 1, 0},
-	/* HCL: blocks inside `terraform {}`, Terragrunt remote_state, CLI credentials */
-	{"terraform", PF_I_TERRAFORM, 0, 0}, {"backend", PF_I_TFBLOCK, 0, 0},
-	{"cloud", PF_I_TFBLOCK, 0, 0}, {"encryption", PF_I_TFBLOCK, 0, 0},
-	{"remote_state", PF_HCL, 0, 0}, {"credentials", PF_HCL, 0, 0},
-	/* partial backend files: one key of each identifying pair (tf_backend.c) */
-	{"bucket", PF_PARTIAL, 0, 0}, {"storage_account_name", PF_PARTIAL, 0, 0},
-	{"organization", PF_PARTIAL, 0, 0}, {"lock_address", PF_PARTIAL, 0, 0},
-	{"conn_str", PF_PARTIAL, 0, 0}, {"resource_group_name", PF_PARTIAL, 0, 0},
+	LIT("AKIA", PF_TOK_AWS, 2), LIT("ASIA", PF_TOK_AWS, 2), LIT("ABIA", PF_TOK_AWS, 2),
+	LIT("ACCA", PF_TOK_AWS, 2), LIT("A3T", PF_TOK_AWS, 8), LIT("PRIVATE KEY", PF_TOK_PKEY, 2),
+	LIT("TF_TOKEN_", PF_TOK_TFC, 2), LIT(".atlasv1.", PF_TOK_TFC, 3),
+	LIT("hvs.", PF_TOK_VAULT, 6), LIT("hvb.", PF_TOK_VAULT, 6),
+	LIT_CI("vault", PF_TOK_VAULT_LINE, 6), {.s = "secret", .flag = PF_TOK_SECRET, .ci = 1, .line_has = "=:", .bucket = 5},
+	/* HCL (hcl.c): a block or object opens with '{' on its header's line, an attribute has
+	 * '=' on its line (a block comment may stand between: its opener also counts) */
+	LIT_LINE("terraform", PF_I_TERRAFORM, "{", 5), LIT_LINE("backend", PF_I_TFBLOCK, "{", 4),
+	LIT_LINE("cloud", PF_I_TFBLOCK, "{", 4), LIT_LINE("encryption", PF_I_TFBLOCK, "{", 6),
+	LIT_LINE("remote_state", PF_HCL, "{", 5), LIT_LINE("credentials", PF_HCL, "{", 4),
+	/* partial backend files: one key of each identifying pair (tf_backend.c), as attributes */
+	LIT_LINE("bucket", PF_PARTIAL, "=", 4), LIT_LINE("storage_account_name", PF_PARTIAL, "=", 5),
+	LIT_LINE("organization", PF_PARTIAL, "=", 6), LIT_LINE("lock_address", PF_PARTIAL, "=", 6),
+	LIT_LINE("conn_str", PF_PARTIAL, "=", 4), LIT_LINE("resource_group_name", PF_PARTIAL, "=", 5),
 	/* built-in identifier shapes (identifiers.c): ARN, AWS endpoints, EC2 ids */
-	{"arn:", PF_IDS, 0, 0}, {".amazonaws.com", PF_IDS, 0, 0}, {".cloudfront.net", PF_IDS, 0, 0},
-	{"-", PF_IDS, 0, 1}, /* EC2-style ids: "vpc-" + 8 or 17 hex; the prefix is checked later */
-	{"/subscriptions/", PF_AZURE, 1, 0},
+	LIT("arn:", PF_IDS_ARN, 4), LIT(".amazonaws.com", PF_IDS_HOST, 3),
+	LIT(".cloudfront.net", PF_IDS_HOST, 3),
+	/* EC2-style ids: "vpc-" + 8 or 17 hex digits; the prefix is checked later */
+	{.s = "-", .flag = PF_IDS_EC2, .hex8 = 1, .bucket = 7},
+	LIT_CI("/subscriptions/", PF_AZURE, 3),
 };
 
-static struct multimatch *matcher;
+/* Two matchers: every anchor, and all but the JSON gate's (which only matter when the first
+ * byte is '{': most blobs are ruled out of JSON at their first byte and skip them). */
+static struct multimatch *matcher, *matcher_text;
 static pthread_once_t matcher_once = PTHREAD_ONCE_INIT;
 
 static void matcher_init(void)
 {
+	struct mm_pattern text[sizeof(anchors) / sizeof(*anchors)];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(anchors) / sizeof(*anchors); i++)
+		if (!(anchors[i].flag & (PF_I_JSONKEY | PF_I_ESCAPE)))
+			text[n++] = anchors[i];
 	matcher = multimatch_new(anchors, sizeof(anchors) / sizeof(*anchors));
+	matcher_text = multimatch_new(text, n);
 }
 
 size_t prefilter_longest_anchor(void)
@@ -88,11 +105,12 @@ void prefilter_init(struct prefilter *pf)
 /* Checks one contiguous window for what is not yet known to match. */
 static void scan_window(struct prefilter *pf, const unsigned char *d, size_t n)
 {
-	if (!matcher) { /* cannot happen with a valid table; if it does, nothing is ruled out */
+	const struct multimatch *m = pf->first_seen && pf->first != '{' ? matcher_text : matcher;
+	if (!m) { /* cannot happen with a valid table; if it does, nothing is ruled out */
 		pf->flags |= ~0u;
 		return;
 	}
-	pf->flags = multimatch_scan(matcher, d, n, pf->flags);
+	pf->flags = multimatch_scan(m, d, n, pf->flags);
 	if ((pf->flags & PF_I_TERRAFORM) && (pf->flags & PF_I_TFBLOCK))
 		pf->flags |= PF_HCL;
 	if (pf->first_seen && pf->first == '{' && (pf->flags & (PF_I_JSONKEY | PF_I_ESCAPE)))

@@ -338,7 +338,9 @@ int tf_backend_detect(struct blob *b)
 		tf_json_detect(b);
 		return snapshot_detect(b);
 	}
-	if ((b->pf & (PF_HCL | PF_PARTIAL)) && b->json != JSON_TOO_LARGE && b->json != JSON_OVER_BUDGET &&
+	/* a file named like a partial backend file is read whatever its words (it needs no pair) */
+	if (((b->pf & (PF_HCL | PF_PARTIAL)) || partial_name(b->base)) && b->json != JSON_TOO_LARGE &&
+	    b->json != JSON_OVER_BUDGET &&
 	    !memchr(b->data, 0, b->len < 8000 ? b->len : 8000))
 		hcl_detect(b);
 	return 0;

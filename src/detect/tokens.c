@@ -274,7 +274,7 @@ static void scan_vault(struct tok_scan *t)
 	static const struct { const char *pfx; size_t lo, hi; } kinds[] = {
 		{"hvs.", 90, 120}, {"hvb.", 138, 300}};
 	const unsigned char *end = t->d + t->n;
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < 2 && (t->b->pf & PF_TOK_VAULT); k++) {
 		const unsigned char *h = t->d;
 		while ((h = util_memmem(h, (size_t)(end - h), kinds[k].pfx, 4)) != NULL) {
 			size_t at = (size_t)(h - t->d), len = 0;
@@ -289,32 +289,40 @@ static void scan_vault(struct tok_scan *t)
 			       "revoke it (vault token revoke) and remove it from the history");
 		}
 	}
-	/* legacy service tokens "s." + 24 lowercase alnum, only on a line that mentions vault */
-	const unsigned char *h = t->d;
-	while ((h = util_memmem(h, (size_t)(end - h), "s.", 2)) != NULL) {
-		size_t at = (size_t)(h - t->d);
-		h += 2;
-		if ((at && vault_char(t->d[at - 1])) || at + 26 > t->n ||
-		    (at + 26 < t->n && vault_char(t->d[at + 26])))
-			continue;
-		int ok = 1, dig = 0, alpha = 0;
-		for (size_t i = at + 2; ok && i < at + 26; i++) {
-			int c = t->d[i];
-			ok = (c >= 'a' && c <= 'z') || isdigit(c);
-			dig |= isdigit(c) != 0;
-			alpha |= islower(c) != 0;
-		}
-		if (!ok || !dig || !alpha)
-			continue;
-		size_t ls = at, le = at;
+	/* legacy service tokens "s." + 24 lowercase alnum, only on a line that mentions vault:
+	 * the lines are found by "vault", then searched for "s." */
+	const unsigned char *v = t->d;
+	size_t next_line = 0;
+	while ((t->b->pf & PF_TOK_VAULT_LINE) &&
+	       (v = util_memcasemem(v, (size_t)(end - v), "vault", 5)) != NULL) {
+		size_t ls = (size_t)(v - t->d), le = ls;
+		v += 5;
+		if (ls < next_line)
+			continue; /* this line was searched already */
 		while (ls && t->d[ls - 1] != '\n')
 			ls--;
 		while (le < t->n && t->d[le] != '\n')
 			le++;
-		if (!util_memcasemem(t->d + ls, le - ls, "vault", 5))
-			continue;
-		report(t, "vault-token", "HashiCorp Vault token (legacy format)", at, t->d + at, 26,
-		       "revoke it (vault token revoke) and remove it from the history");
+		next_line = le;
+		const unsigned char *h = t->d + ls;
+		while ((h = util_memmem(h, (size_t)(t->d + le - h), "s.", 2)) != NULL) {
+			size_t at = (size_t)(h - t->d);
+			h += 2;
+			if ((at && vault_char(t->d[at - 1])) || at + 26 > t->n ||
+			    (at + 26 < t->n && vault_char(t->d[at + 26])))
+				continue;
+			int ok = 1, dig = 0, alpha = 0;
+			for (size_t i = at + 2; ok && i < at + 26; i++) {
+				int c = t->d[i];
+				ok = (c >= 'a' && c <= 'z') || isdigit(c);
+				dig |= isdigit(c) != 0;
+				alpha |= islower(c) != 0;
+			}
+			if (!ok || !dig || !alpha)
+				continue;
+			report(t, "vault-token", "HashiCorp Vault token (legacy format)", at, t->d + at, 26,
+			       "revoke it (vault token revoke) and remove it from the history");
+		}
 	}
 }
 
@@ -384,7 +392,7 @@ int tokens_detect(struct blob *b)
 		scan_aws_secrets(&t);
 	if (b->pf & PF_TOK_TFC)
 		scan_tfc(&t);
-	if (b->pf & PF_TOK_VAULT)
+	if (b->pf & (PF_TOK_VAULT | PF_TOK_VAULT_LINE))
 		scan_vault(&t);
 	if (b->pf & PF_TOK_PKEY)
 		scan_private_keys(&t);

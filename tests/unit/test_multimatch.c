@@ -14,8 +14,9 @@
 enum { F_A = 1, F_B = 2, F_C = 4, F_D = 8, F_E = 16, F_ALL = 31 };
 
 static const struct mm_pattern pats[] = {
-	{"terraform", F_A, 0, 0}, {"lineage", F_B, 1, 0}, {"-", F_C, 0, 1},
-	{"\\u", F_D, 0, 0},       {"A3T", F_E, 0, 0},     {"\"backend", F_B, 1, 0},
+	{.s = "terraform", .flag = F_A},       {.s = "lineage", .flag = F_B, .ci = 1},
+	{.s = "-", .flag = F_C, .hex8 = 1},    {.s = "\\u", .flag = F_D},
+	{.s = "A3T", .flag = F_E, .bucket = 8}, {.s = "\"backend", .flag = F_B, .ci = 1, .bucket = 2},
 };
 
 static struct multimatch *compile(void)
@@ -119,11 +120,49 @@ static void random_text_agrees_with_the_scalar_path(void **state)
 static void invalid_pattern_sets_are_refused(void **state)
 {
 	(void)state;
-	static const struct mm_pattern one_byte[] = {{"x", 1, 0, 0}};
-	static const struct mm_pattern empty_hex8[] = {{"", 1, 0, 1}};
+	static const struct mm_pattern one_byte[] = {{.s = "x", .flag = 1}};
+	static const struct mm_pattern empty_hex8[] = {{.s = "", .flag = 1, .hex8 = 1}};
+	static const struct mm_pattern bad_bucket[] = {{.s = "xy", .flag = 1, .bucket = 9}};
 	assert_null(multimatch_new(one_byte, 1));
 	assert_null(multimatch_new(empty_hex8, 1));
+	assert_null(multimatch_new(bad_bucket, 1));
 	assert_null(multimatch_new(pats, 0));
+}
+
+/* line_has: the rest of the line must hold one of the bytes, or a block comment opener; a
+ * line cut by the end of the buffer counts (the rest is unknown). */
+static void line_conditions_look_at_the_rest_of_the_line_only(void **state)
+{
+	(void)state;
+	static const struct mm_pattern p[] = {{.s = "terraform", .flag = 1, .line_has = "{"},
+	                                      {.s = "bucket", .flag = 2, .line_has = "=:"}};
+	struct multimatch *m = multimatch_new(p, 2);
+	assert_non_null(m);
+	static const struct {
+		const char *text;
+		unsigned want;
+	} cases[] = {
+		{"terraform {\n", 1},
+		{"terraform /* c */\n", 1},
+		{"x { terraform\n", 0},          /* the brace is before it */
+		{"terraform\n{\n", 0},          /* the next line is not this line */
+		{"terraform", 1},                 /* cut: unknown, so it counts */
+		{"import \"terraform\"\nx\n", 0},
+		{"bucket = \"b\"\n", 2},
+		{"bucket: b\n", 2},
+		{"bucket\n = 1\n", 0},
+		{"terraform.x{}\nbucket := 1\n", 3},
+	};
+	unsigned char buf[256];
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		for (size_t pad = 0; pad < 70; pad += 7) { /* shifted across SIMD block borders */
+			size_t l = strlen(cases[c].text);
+			memset(buf, ';', pad);
+			memcpy(buf + pad, cases[c].text, l);
+			assert_int_equal(both(m, buf, pad + l), cases[c].want);
+		}
+	}
+	multimatch_free(m);
 }
 
 static void prefilter_anchors_fit_the_chunk_border_window(void **state)
@@ -136,12 +175,15 @@ static void prefilter_anchors_fit_the_chunk_border_window(void **state)
 		const char *text;
 		unsigned flag;
 	} cases[] = {
-		{"x = \"arn:aws:iam::123456789012:role/x\"", PF_IDS},
-		{"host = db.abc.eu-west-1.rds.amazonaws.com", PF_IDS},
-		{"id = vpc-0a1b2c3d", PF_IDS},
+		{"x = \"arn:aws:iam::123456789012:role/x\"", PF_IDS_ARN},
+		{"host = db.abc.eu-west-1.rds.amazonaws.com", PF_IDS_HOST},
+		{"id = vpc-0a1b2c3d", PF_IDS_EC2},
 		{"/SUBSCRIPTIONS/x", PF_AZURE},
 		{"storage_account_name = \"x\"", PF_PARTIAL},
 		{"-----BEGIN RSA PRIVATE KEY-----", PF_TOK_PKEY},
+		{"AWS_SECRET_ACCESS_KEY=abc", PF_TOK_SECRET},
+		{"# VAULT_TOKEN", PF_TOK_VAULT_LINE},
+		{"terraform {\n  backend \"s3\" {", PF_HCL},
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
 		const char *t = cases[c].text;
@@ -163,6 +205,7 @@ int main(void)
 		cmocka_unit_test(near_misses_are_not_matches),
 		cmocka_unit_test(random_text_agrees_with_the_scalar_path),
 		cmocka_unit_test(invalid_pattern_sets_are_refused),
+		cmocka_unit_test(line_conditions_look_at_the_rest_of_the_line_only),
 		cmocka_unit_test(prefilter_anchors_fit_the_chunk_border_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
