@@ -201,8 +201,10 @@ int cmd_history(int argc, char **argv)
 	}
 
 	gitrepo_global_init();
-	/* every tree and commit is read once: libgit2's object cache would only keep them all */
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	/* trees and blobs are read once each: libgit2's object cache would only keep them all
+	 * (commits stay cached: the walk reads each one twice) */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)0);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)0);
 	if (gitrepo_open(&h.repo, NULL, h.err, sizeof(h.err)) < 0)
 		goto fatal;
 	if (policy_for_history(&pol, h.repo, config, h.err, sizeof(h.err)) < 0) {

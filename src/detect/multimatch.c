@@ -39,8 +39,8 @@ struct mm_entry {
 	size_t len;  /* literal length */
 	size_t need; /* bytes needed from the start: len, + 8 for hex8 */
 	unsigned flag;
-	int ci, hex8;
-	const char *line_has;
+	int ci, hex8, word;
+	const char *line_has, *next_in;
 	uint32_t head, head_fold, head_mask; /* first 4 bytes: (load | fold) & mask == head */
 };
 
@@ -135,6 +135,8 @@ struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 		m->p[i].ci = patterns[i].ci != 0;
 		m->p[i].flag = patterns[i].flag;
 		m->p[i].line_has = patterns[i].line_has;
+		m->p[i].word = patterns[i].word != 0;
+		m->p[i].next_in = patterns[i].next_in;
 		m->all |= patterns[i].flag;
 		unsigned char hb[4] = {0}, fb[4] = {0}, mb[4] = {0};
 		for (size_t k = 0; k < 4 && k < len; k++) {
@@ -193,6 +195,12 @@ void multimatch_free(struct multimatch *m)
 	free(m);
 }
 
+static int is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
 /* Does the line starting at d hold one of `any` or a block-comment opener? A line cut by the
  * end of the buffer does (the rest is unknown). */
 static int line_holds(const unsigned char *d, size_t n, const char *any)
@@ -231,6 +239,10 @@ static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, 
 	for (size_t k = e->len; k < e->need; k++)
 		if (!is_lower_hex(d[at + k]))
 			return 0;
+	if (e->word && at > 0 && is_word_byte(d[at - 1]))
+		return 0;
+	if (e->next_in && at + e->need < n && !memchr(e->next_in, d[at + e->need], strlen(e->next_in)))
+		return 0;
 	return !e->line_has || line_holds(d + at + e->need, n - at - e->need, e->line_has);
 }
 

@@ -17,6 +17,11 @@ struct mm_pattern {
 	 * opener of a block comment. A line that runs past the end of the buffer counts as holding them
 	 * (a chunk cannot tell), so the answer stays an over-approximation. */
 	const char *line_has;
+	/* If set: the byte before the literal is not [A-Za-z0-9_-] (start of an identifier). */
+	int word;
+	/* If set: the byte after the literal (after hex8's digits) is one of these bytes; at the
+	 * end of the buffer it counts as one of them. */
+	const char *next_in;
 	/* 1..8: the filter bucket to put the pattern in (patterns that look alike should share
 	 * one); 0: chosen by a rough model of text. */
 	int bucket;

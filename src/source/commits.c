@@ -246,7 +246,8 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 		git_commit *c = NULL;
 		char hex[GIT_OID_HEXSZ + 1];
 		int r;
-		n++;
+		if (n++ == 0)
+			sg_trace("history: first commit of the walk");
 		git_oid_tostr(hex, sizeof(hex), &id);
 		if (git_commit_lookup(&c, repo, &id) < 0) {
 			snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());

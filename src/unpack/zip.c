@@ -34,13 +34,14 @@ long long zip_find_eocd(const unsigned char *d, size_t len)
 {
 	if (len < 22)
 		return -1;
-	/* every blob is asked this: step from 'P' to 'P' (memrchr) instead of byte by byte */
-	size_t stop = len - 22 > 65535 ? len - 22 - 65535 : 0, end = len - 22 + 1;
+	/* every blob is asked this: find the signature's byte 5 with memrchr (it is rare in
+	 * text), walking back from the end, and check the rest around it */
+	size_t stop = len - 22 > 65535 ? len - 22 - 65535 : 0, end = len - 22 + 3;
 	const unsigned char *p;
-	while (end > stop && (p = memrchr(d + stop, 'P', end - stop)) != NULL) {
-		size_t i = (size_t)(p - d);
-		end = i;
-		if (d[i + 1] != 'K' || d[i + 2] != 5 || d[i + 3] != 6)
+	while (end > stop + 2 && (p = memrchr(d + stop + 2, 5, end - stop - 2)) != NULL) {
+		size_t i = (size_t)(p - d) - 2;
+		end = i + 2;
+		if (d[i] != 'P' || d[i + 1] != 'K' || d[i + 3] != 6)
 			continue;
 		uint32_t cd_size = rd32(d + i + 12);
 		if (i + 22 + rd16(d + i + 20) == len && (cd_size <= i || cd_size == 0xffffffff))
