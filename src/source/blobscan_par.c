@@ -17,7 +17,7 @@
 #include "source/gitrepo.h"
 
 #define PAR_MIN_BLOBS 64 /* below this, threads cost more than they save */
-#define CHUNK 32         /* entries a worker takes at a time */
+#define CHUNK 8          /* entries a worker takes at a time (small: the last ones balance) */
 #define MAX_THREADS 16
 
 unsigned blobscan_threads(void)

@@ -29,12 +29,26 @@ static size_t oid_hash(const git_oid *id)
 	return (size_t)h;
 }
 
+/* Equality of two raw ids with plain loads (memcpy of fixed sizes compiles to moves). */
+static int oid_same(const git_oid *a, const git_oid *b)
+{
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+	memcpy(&a0, a->id, 8);
+	memcpy(&b0, b->id, 8);
+	memcpy(&a1, a->id + 8, 8);
+	memcpy(&b1, b->id + 8, 8);
+	memcpy(&a2, a->id + 16, 4);
+	memcpy(&b2, b->id + 16, 4);
+	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(a2 ^ b2)) == 0;
+}
+
 static size_t *oidset_find(const struct oidset *s, const git_oid *id)
 {
 	size_t mask = s->nslots - 1, i = oid_hash(id) & mask;
 	for (;;) {
 		size_t *slot = &s->slots[i];
-		if (*slot == 0 || !memcmp(s->ids[*slot - 1].id, id->id, GIT_OID_RAWSZ))
+		if (*slot == 0 || oid_same(&s->ids[*slot - 1], id))
 			return slot;
 		i = (i + 1) & mask;
 	}
