@@ -94,13 +94,13 @@ static int add_all(struct history *h)
 	}
 	while ((e = git_reference_next(&ref, it)) == 0) {
 		git_reference *res = NULL;
-		if (git_reference_resolve(&res, ref) == 0) {
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			/* its target is known: resolving would only look the ref up again */
+			if (add_start(h, git_reference_target(ref), git_reference_name(ref)) < 0)
+				e = -1;
+		} else if (git_reference_resolve(&res, ref) == 0) {
 			if (add_start(h, git_reference_target(res), git_reference_name(ref)) < 0)
 				e = -1;
-		} else if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
-			finding_list_add_error(&h->findings, git_reference_name(ref),
-			                       "ref %s cannot be resolved: %s", git_reference_name(ref),
-			                       gitrepo_errmsg());
 		} /* a dangling symbolic ref (a stale origin/HEAD) names nothing to audit */
 		git_reference_free(res);
 		git_reference_free(ref);
@@ -147,11 +147,17 @@ static int add_rev(struct history *h, const char *spec)
 struct history_feed {
 	struct blobscan_par *par;
 	const struct blobset *set;
+	size_t fed;
 };
 
+/* After each commit: hands new blobs over in batches (waking a worker per commit for one
+ * small blob costs more, in system time, than scanning it). */
 static void feed(void *arg)
 {
 	struct history_feed *f = arg;
+	if (blobset_count(f->set) - f->fed < 256)
+		return;
+	f->fed = blobset_count(f->set);
 	blobscan_par_feed(f->par, f->set);
 }
 
@@ -244,7 +250,7 @@ int cmd_history(int argc, char **argv)
 	const struct policy *pols[1] = {pol};
 	struct blobscan_opts bo = {&limits, pols, NULL};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
-	struct history_feed hf = {par, &h.set};
+	struct history_feed hf = {par, &h.set, 0};
 	struct oidset seen_trees;
 	oidset_init(&seen_trees);
 	if (commits_collect_unique(h.repo, h.walk, &h.set, &seen_trees, &h.findings, &ncommits,

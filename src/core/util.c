@@ -22,7 +22,7 @@
 
 int sg_quiet;
 
-static void oom(void)
+void util_oom(void)
 {
 	static const char msg[] = "stateguard: out of memory; nothing was accepted\n";
 	ssize_t r = write(2, msg, sizeof(msg) - 1);
@@ -34,7 +34,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom();
+		util_oom();
 	return p;
 }
 
@@ -42,7 +42,7 @@ void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		util_oom();
 	return p;
 }
 
@@ -50,7 +50,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		util_oom();
 	return q;
 }
 
@@ -58,7 +58,7 @@ char *xstrdup(const char *s)
 {
 	char *p = strdup(s ? s : "");
 	if (!p)
-		oom();
+		util_oom();
 	return p;
 }
 
@@ -66,7 +66,7 @@ char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);
 	if (!p)
-		oom();
+		util_oom();
 	return p;
 }
 
@@ -78,7 +78,7 @@ char *xasprintf(const char *fmt, ...)
 	int r = vasprintf(&out, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		oom();
+		util_oom();
 	return out;
 }
 
@@ -89,7 +89,7 @@ void xgrow(void **v, size_t *cap, size_t need, size_t size)
 	size_t ncap = *cap ? *cap : 8;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2 / size)
-			oom();
+			util_oom();
 		ncap *= 2;
 	}
 	*v = xrealloc(*v, ncap * size);
@@ -355,7 +355,7 @@ static unsigned char prefault_altstack[16384];
 static void prefault_failed(int sig)
 {
 	(void)sig;
-	oom();
+	util_oom();
 }
 
 __attribute__((noinline)) static void prefault_touch(void)

@@ -25,6 +25,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Says "out of memory; nothing was accepted" on stderr and exits 2 (fail closed). */
+void util_oom(void) __attribute__((noreturn));
+
 /* Grows *v (of element size `size`) so that it holds at least `need` elements. */
 void xgrow(void **v, size_t *cap, size_t need, size_t size);
 

@@ -64,6 +64,7 @@ struct blobscan_par {
 	size_t nq, capq, next;
 	size_t fed; /* entries of the set handed over so far */
 	int done;   /* no more entries will come */
+	unsigned early; /* workers [0, early) work while entries still come; the rest wait for done */
 	struct worker *w;
 	unsigned nworkers;
 };
@@ -79,11 +80,11 @@ static void scan_item(struct worker *w, const struct item *it)
 }
 
 /* Takes up to CHUNK items; 0 when the queue is drained and closed. */
-static size_t take(struct blobscan_par *p, struct item *buf)
+static size_t take(struct blobscan_par *p, struct item *buf, unsigned id)
 {
 	size_t k = 0;
 	pthread_mutex_lock(&p->lock);
-	while (p->next == p->nq && !p->done)
+	while ((p->next == p->nq || id >= p->early) && !p->done)
 		pthread_cond_wait(&p->more, &p->lock);
 	while (k < CHUNK && p->next < p->nq)
 		buf[k++] = p->q[p->next++];
@@ -96,7 +97,7 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 	struct item buf[CHUNK];
 	size_t k;
-	while ((k = take(w->par, buf)) > 0)
+	while ((k = take(w->par, buf, w->id)) > 0)
 		for (size_t i = 0; i < k; i++)
 			scan_item(w, &buf[i]);
 	return NULL;
@@ -130,6 +131,9 @@ struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobs
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	p->o = o;
+	/* while the set grows, its producer needs a core of its own: one worker fewer (more
+	 * would only contend with it for libgit2's locks) */
+	p->early = threads > 1 ? threads - 1 : 1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->more, NULL);
 	p->w = xcalloc(threads, sizeof(*p->w));

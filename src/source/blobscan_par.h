@@ -22,8 +22,9 @@ struct blobscan_par;
 
 /*
  * Starts `threads` workers, each reopening repo the way gitrepo_open opened it (quarantine
- * included). A worker that cannot start leaves its share to the others. o must outlive
- * blobscan_par_finish.
+ * included). A worker that cannot start leaves its share to the others. Until finish is
+ * called, one worker fewer takes entries: the thread growing the set needs a core. o must
+ * outlive blobscan_par_finish.
  */
 struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobscan_opts *o,
                                         unsigned threads);

@@ -43,12 +43,13 @@ static int oid_same(const git_oid *a, const git_oid *b)
 	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(a2 ^ b2)) == 0;
 }
 
-static size_t *oidset_find(const struct oidset *s, const git_oid *id)
+/* The slot holding id, or the empty slot where it would go. */
+static struct oidset_slot *oidset_find(const struct oidset *s, const git_oid *id)
 {
 	size_t mask = s->nslots - 1, i = oid_hash(id) & mask;
 	for (;;) {
-		size_t *slot = &s->slots[i];
-		if (*slot == 0 || oid_same(&s->ids[*slot - 1], id))
+		struct oidset_slot *slot = &s->slots[i];
+		if (slot->index1 == 0 || oid_same(&slot->id, id))
 			return slot;
 		i = (i + 1) & mask;
 	}
@@ -60,23 +61,29 @@ static void oidset_rehash(struct oidset *s)
 	free(s->slots);
 	s->slots = xcalloc(nslots, sizeof(*s->slots));
 	s->nslots = nslots;
-	for (size_t k = 0; k < s->n; k++)
-		*oidset_find(s, &s->ids[k]) = k + 1;
+	for (size_t k = 0; k < s->n; k++) {
+		struct oidset_slot *slot = oidset_find(s, &s->ids[k]);
+		git_oid_cpy(&slot->id, &s->ids[k]);
+		slot->index1 = (uint32_t)(k + 1);
+	}
 }
 
 int oidset_add(struct oidset *s, const git_oid *id, size_t *index)
 {
 	if ((s->n + 1) * 2 > s->nslots)
 		oidset_rehash(s);
-	size_t *slot = oidset_find(s, id);
-	if (*slot) {
+	struct oidset_slot *slot = oidset_find(s, id);
+	if (slot->index1) {
 		if (index)
-			*index = *slot - 1;
+			*index = slot->index1 - 1;
 		return 0;
 	}
+	if (s->n >= UINT32_MAX - 1)
+		util_oom(); /* 4 billion objects: beyond any repository */
 	xgrow((void **)&s->ids, &s->cap, s->n + 1, sizeof(*s->ids));
 	git_oid_cpy(&s->ids[s->n], id);
-	*slot = ++s->n;
+	git_oid_cpy(&slot->id, id);
+	slot->index1 = (uint32_t)++s->n;
 	if (index)
 		*index = s->n - 1;
 	return 1;
@@ -84,15 +91,15 @@ int oidset_add(struct oidset *s, const git_oid *id, size_t *index)
 
 int oidset_contains(const struct oidset *s, const git_oid *id)
 {
-	return s->nslots && *oidset_find(s, id) != 0;
+	return s->nslots && oidset_find(s, id)->index1 != 0;
 }
 
 int oidset_index(const struct oidset *s, const git_oid *id, size_t *index)
 {
-	size_t *slot = s->nslots ? oidset_find(s, id) : NULL;
-	if (!slot || !*slot)
+	const struct oidset_slot *slot = s->nslots ? oidset_find(s, id) : NULL;
+	if (!slot || !slot->index1)
 		return 0;
-	*index = *slot - 1;
+	*index = slot->index1 - 1;
 	return 1;
 }
 

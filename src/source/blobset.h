@@ -9,13 +9,20 @@
 #define SG_BLOBSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <git2.h>
 
+/* One slot of the hash table: the id itself (a lookup reads one slot, not ids[] too). */
+struct oidset_slot {
+	git_oid id;
+	uint32_t index1; /* index+1 into ids; 0 = empty */
+};
+
 struct oidset {
-	git_oid *ids;
+	git_oid *ids;  /* in insertion order */
 	size_t n, cap;
-	size_t *slots; /* open addressing: index+1 into ids, 0 = empty */
+	struct oidset_slot *slots; /* open addressing, linear probing, at most half full */
 	size_t nslots;
 };
 

@@ -228,6 +228,22 @@ done:
 	return rc;
 }
 
+/* The tree of a commit from its raw text ("tree <hex>\n" comes first): no full parse. */
+static int commit_tree_id(git_odb *odb, const git_oid *id, git_oid *tree)
+{
+	git_odb_object *obj = NULL;
+	int rc = -1;
+	if (git_odb_read(&obj, odb, id) < 0)
+		return -1;
+	const char *d = git_odb_object_data(obj);
+	if (git_odb_object_type(obj) == GIT_OBJECT_COMMIT &&
+	    git_odb_object_size(obj) >= 5 + GIT_OID_HEXSZ + 1 && !memcmp(d, "tree ", 5) &&
+	    d[5 + GIT_OID_HEXSZ] == '\n' && git_oid_fromstrn(tree, d + 5, GIT_OID_HEXSZ) == 0)
+		rc = 0;
+	git_odb_object_free(obj);
+	return rc;
+}
+
 int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobset *set,
                            struct oidset *seen_trees, struct finding_list *errors,
                            size_t *ncommits, void (*after)(void *arg), void *arg, char *err,
@@ -249,7 +265,10 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 		if (n++ == 0)
 			sg_trace("history: first commit of the walk");
 		git_oid_tostr(hex, sizeof(hex), &id);
-		if (git_commit_lookup(&c, repo, &id) < 0) {
+		git_oid tree;
+		if (commit_tree_id(odb, &id, &tree) == 0) {
+			r = treewalk_unique(odb, seen_trees, &tree, &id, set, err, errsz);
+		} else if (git_commit_lookup(&c, repo, &id) < 0) { /* libgit2 words the error */
 			snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());
 			r = -1;
 		} else {
