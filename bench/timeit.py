@@ -4,7 +4,7 @@
   timeit.py NAME ROUNDS TARGET KIND BASELINE CANDIDATE [PRE_BASELINE PRE_CANDIDATE]
 
 KIND is "ratio" (candidate/baseline must be <= TARGET) or "added" ((candidate-baseline)/baseline
-must be <= TARGET). Commands are shell strings; $BENCH_I is the run number (1, 2, ...), so a
+must be <= TARGET). TARGET "-" shows the figure without a target (context for another case). Commands are shell strings; $BENCH_I is the run number (1, 2, ...), so a
 command can take the next input each time. PRE_* (untimed) run before each timed command.
 One warm-up run of each is not counted. Appends a line to $BENCH_OUT/results.tsv.
 """
@@ -25,7 +25,8 @@ def run(cmd, i):
 
 
 def main(a):
-    name, rounds, target, kind, base, cand = a[1], int(a[2]), float(a[3]), a[4], a[5], a[6]
+    name, rounds, kind, base, cand = a[1], int(a[2]), a[4], a[5], a[6]
+    target = None if a[3] == "-" else float(a[3])
     pre_b = a[7] if len(a) > 7 else ""
     pre_c = a[8] if len(a) > 8 else ""
     tb, tc = [], []
@@ -47,20 +48,22 @@ def main(a):
     if kind == "added":
         value = (mc - mb) / mb
         shown = "%+.1f%% (%+.1f ms)" % (100 * value, 1000 * (mc - mb))
-        ok = value <= target
-        goal = "<= %+.0f%%" % (100 * target)
+        ok = target is None or value <= target
+        goal = "none" if target is None else "<= %+.0f%%" % (100 * target)
     else:
         value = mc / mb
         shown = "%.2fx" % value
-        ok = value <= target
-        goal = "<= %.2fx" % target
+        ok = target is None or value <= target
+        goal = "none" if target is None else "<= %.2fx" % target
     print("%-44s baseline %9.1f ms  stateguard %9.1f ms  %-20s target %-7s %s"
-          % (name, 1000 * mb, 1000 * mc, shown, goal, "OK" if ok else "MISSED"))
+          % (name, 1000 * mb, 1000 * mc, shown, goal,
+             "(context)" if target is None else "OK" if ok else "MISSED"))
     out = os.environ.get("BENCH_OUT")
     if out:
         with open(os.path.join(out, "results.tsv"), "a") as f:
             f.write("%s\t%.4f\t%.4f\t%.4f\t%s\t%s\n" % (name, mb, mc, value, kind,
-                                                     "ok" if ok else "missed"))
+                                                     "context" if target is None
+                                                     else "ok" if ok else "missed"))
     return 0
 
 
