@@ -4,7 +4,8 @@
 Everything is generated here (python3 stdlib only): states, plans, HCL, configs,
 and the archive formats unpack/ reads (zip, tar, gzip, xz, bzip2, zstd). Layout:
 OUTDIR/<target>/<name>. Inputs of fuzz_pipeline and fuzz_detect start with one
-selector byte choosing the display path (fuzz/fuzz_common.h).
+selector byte choosing the display path (fuzz/fuzz_common.h); those of fuzz_prefilter
+with the byte that says where to cut the input in two chunks.
 """
 import bz2
 import gzip
@@ -257,6 +258,12 @@ def main():
     write(os.path.join(out, "fuzz_hcl"), "crlf", HCL["main.tf"].replace(b"\n", b"\r\n"))
     for name, data in configs().items():
         write(os.path.join(out, "fuzz_config"), name, data)
+    # fuzz_prefilter: the first byte is where the input is cut in two chunks
+    for i, (name, (path, data)) in enumerate(sorted(txt.items())):
+        write(os.path.join(out, "fuzz_prefilter"), name, bytes([(i * 37) % 256]) + data)
+    for i, (name, data) in enumerate(sorted(HCL.items())):
+        write(os.path.join(out, "fuzz_prefilter"), "hcl_" + name.replace("/", "_"),
+              bytes([(i * 53) % 256]) + data)
 
 
 if __name__ == "__main__":

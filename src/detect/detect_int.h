@@ -45,6 +45,7 @@ enum {
 struct prefilter {
 	unsigned flags;             /* PF_* bits that may match */
 	int first_seen;             /* first non-space byte seen */
+	size_t bom;                 /* bytes of a leading UTF-8 BOM matched so far */
 	unsigned char first;        /* that byte */
 	size_t off;                 /* bytes fed so far */
 	unsigned char head[8];      /* first bytes (magic) */
@@ -55,6 +56,9 @@ struct prefilter {
 
 void prefilter_init(struct prefilter *pf);
 void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len);
+/* The anchor table (for tests and fuzzing: build a matcher of it and compare its paths). */
+struct mm_pattern;
+const struct mm_pattern *prefilter_anchors(size_t *n);
 /* The longest anchor, in bytes (the chunk-border window must be at least this long). */
 size_t prefilter_longest_anchor(void);
 /* Whole-buffer convenience: init + feed; returns the PF_* bits that may match. */

@@ -6,7 +6,7 @@
  * passes, the previous design) cost more than reading the objects. Hyperscan
  * would do this, but it is x86-only, needs a C++ runtime and compiles its
  * database at start-up (a cost every pre-commit would pay); this file is the
- * one idea we need from it, "Teddy", in about 200 lines.
+ * one idea we need from it, "Teddy", in a few hundred lines.
  *
  * How: each pattern is put in one of 8 buckets. For the first 4 bytes of the
  * patterns, two 16-entry tables per byte position map a byte's low and high

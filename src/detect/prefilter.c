@@ -103,6 +103,12 @@ static void matcher_init(void)
 	matcher_text = multimatch_new(text, n);
 }
 
+const struct mm_pattern *prefilter_anchors(size_t *n)
+{
+	*n = sizeof(anchors) / sizeof(*anchors);
+	return anchors;
+}
+
 size_t prefilter_longest_anchor(void)
 {
 	size_t max = 0;
@@ -149,10 +155,13 @@ void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
 		    (pf->head_len >= 6 && !memcmp(pf->head, "tfplan", 6)))
 			pf->flags |= PF_BINARY;
 	}
-	size_t i = 0;
-	if (pf->off == 0 && len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
-		i = 3;
-	for (; !pf->first_seen && i < len; i++) {
+	/* the first significant byte: after a BOM (which may be cut across chunks) and spaces */
+	for (size_t i = 0; !pf->first_seen && i < len; i++) {
+		size_t at = pf->off + i;
+		if (at < 3 && at == pf->bom && data[i] == (unsigned char)"\xef\xbb\xbf"[at]) {
+			pf->bom++;
+			continue;
+		}
 		if (!isspace(data[i])) {
 			pf->first_seen = 1;
 			pf->first = data[i];
