@@ -75,45 +75,6 @@ static int may_be(const struct mm_entry *e, size_t k, unsigned c)
 	return 1; /* past the pattern: any byte */
 }
 
-/* Rough share of each byte in source text (letters by English frequency): only the
- * bucket assignment uses it, to keep common letter combinations out of the filter. */
-static double text_share(unsigned c)
-{
-	static const double lower[26] = {8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.8, 4.0, 2.4,
-	                                 6.7, 7.5, 1.9, 0.1, 6.0, 6.3, 9.1, 2.8, 1.0, 2.4, 0.15, 2.0, 0.07};
-	if (c >= 'a' && c <= 'z')
-		return 0.6 * lower[c - 'a'] / 100.0;
-	if (c >= 'A' && c <= 'Z')
-		return 0.06 * lower[c - 'A'] / 100.0;
-	if (c == ' ' || c == '\t' || c == '\n')
-		return 0.06;
-	if (c >= '0' && c <= '9')
-		return 0.003;
-	if (c >= 0x21 && c < 0x7f)
-		return 0.004;
-	return 0.0001;
-}
-
-/* The share of text positions the SIMD filter passes for bucket b (with e added, if not NULL). */
-static double bucket_pass_rate(const struct multimatch *m, const struct mm_entry *e, size_t b)
-{
-	double rate = 1;
-	for (size_t k = 0; k < NPOS; k++) {
-		unsigned lo = 0, hi = 0;
-		for (unsigned c = 0; c < 256; c++)
-			if ((m->byte[k][c] & (1u << b)) || (e && may_be(e, k, c))) {
-				lo |= 1u << (c & 15);
-				hi |= 1u << (c >> 4);
-			}
-		double p = 0;
-		for (unsigned c = 0; c < 256; c++)
-			if ((lo >> (c & 15) & 1) && (hi >> (c >> 4) & 1))
-				p += text_share(c);
-		rate *= p;
-	}
-	return rate;
-}
-
 struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 {
 	if (n == 0 || n > MM_MAX_PATTERNS)
@@ -151,25 +112,17 @@ struct multimatch *multimatch_new(const struct mm_pattern *patterns, size_t n)
 		memcpy(&m->p[i].head_mask, mb, 4);
 	}
 
-	/* Buckets: patterns whose filter has a wildcard go to the last one (they would make
-	 * their companions match anything). Each other pattern joins the bucket where it
-	 * raises least the chance that a byte of ordinary text passes the SIMD filter
-	 * (which sees the cross product of a bucket's low and high nibbles). */
+	/* Buckets: the caller's hint; else patterns whose filter has a wildcard go to the last
+	 * one (they would make their companions match anything) and the others are spread by
+	 * their folded first byte. Any placement gives the same answer; a good one (patterns
+	 * that look alike together) only lets fewer positions through the SIMD filter. */
 	for (size_t i = 0; i < n; i++) {
 		const struct mm_entry *e = &m->p[i];
 		size_t best = NBUCKETS - 1;
-		if (patterns[i].bucket > 0 && patterns[i].bucket <= NBUCKETS) {
+		if (patterns[i].bucket > 0)
 			best = (size_t)patterns[i].bucket - 1;
-		} else if (e->need >= NPOS) {
-			double best_cost = 1e300;
-			for (size_t b = 0; b + 1 < NBUCKETS; b++) {
-				double cost = bucket_pass_rate(m, e, b) - bucket_pass_rate(m, NULL, b);
-				if (cost < best_cost) {
-					best_cost = cost;
-					best = b;
-				}
-			}
-		}
+		else if (e->need >= NPOS)
+			best = fold(e->s[0]) % (NBUCKETS - 1);
 		m->bucket[best][m->nbucket[best]++] = (unsigned short)i;
 		for (size_t k = 0; k < NPOS; k++)
 			for (unsigned c = 0; c < 256; c++)
@@ -292,6 +245,20 @@ unsigned multimatch_scan_scalar(const struct multimatch *m, const unsigned char 
 }
 
 #ifdef MM_X86
+/* Verifies the positions at + j of a SIMD block whose bit j is set in hits (lanes[j]: the
+ * buckets the filter let through there). Shared by both vector widths. */
+static unsigned verify_hits(const struct multimatch *m, const unsigned char *d, size_t n,
+                            size_t at, const unsigned char *lanes, unsigned hits,
+                            unsigned found)
+{
+	while (hits) {
+		unsigned j = (unsigned)__builtin_ctz(hits);
+		hits &= hits - 1;
+		found = verify(m, d, n, at + j, lanes[j], found);
+	}
+	return found;
+}
+
 __attribute__((target("ssse3"))) static unsigned scan_ssse3(const struct multimatch *m,
                                                             const unsigned char *d, size_t n,
                                                             size_t at, unsigned found)
@@ -315,11 +282,7 @@ __attribute__((target("ssse3"))) static unsigned scan_ssse3(const struct multima
 			continue;
 		unsigned char lanes[16];
 		_mm_storeu_si128((__m128i *)lanes, r);
-		while (hits) {
-			unsigned j = (unsigned)__builtin_ctz(hits);
-			hits &= hits - 1;
-			found = verify(m, d, n, at + j, lanes[j], found);
-		}
+		found = verify_hits(m, d, n, at, lanes, hits, found);
 		if ((found & m->all) == m->all)
 			return found;
 	}
@@ -352,11 +315,7 @@ __attribute__((target("avx2"))) static unsigned scan_avx2(const struct multimatc
 			continue;
 		unsigned char lanes[32];
 		_mm256_storeu_si256((__m256i *)lanes, r);
-		while (hits) {
-			unsigned j = (unsigned)__builtin_ctz(hits);
-			hits &= hits - 1;
-			found = verify(m, d, n, at + j, lanes[j], found);
-		}
+		found = verify_hits(m, d, n, at, lanes, hits, found);
 		if ((found & m->all) == m->all)
 			return found;
 	}

@@ -23,7 +23,7 @@ struct mm_pattern {
 	 * end of the buffer it counts as one of them. */
 	const char *next_in;
 	/* 1..8: the filter bucket to put the pattern in (patterns that look alike should share
-	 * one); 0: chosen by a rough model of text. */
+	 * one); 0: chosen by the pattern's first byte. */
 	int bucket;
 };
 
