@@ -147,7 +147,6 @@ static int add_rev(struct history *h, const char *spec)
 struct history_feed {
 	struct blobscan_par *par;
 	const struct blobset *set;
-	size_t fed;
 };
 
 /* After each commit: hands new blobs over in batches (waking a worker per commit for one
@@ -155,10 +154,7 @@ struct history_feed {
 static void feed(void *arg)
 {
 	struct history_feed *f = arg;
-	if (blobset_count(f->set) - f->fed < 256)
-		return;
-	f->fed = blobset_count(f->set);
-	blobscan_par_feed(f->par, f->set);
+	blobscan_par_feed(f->par, f->set, 256);
 }
 
 int cmd_history(int argc, char **argv)
@@ -250,7 +246,7 @@ int cmd_history(int argc, char **argv)
 	const struct policy *pols[1] = {pol};
 	struct blobscan_opts bo = {&limits, pols, NULL};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
-	struct history_feed hf = {par, &h.set, 0};
+	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;
 	oidset_init(&seen_trees);
 	if (commits_collect_unique(h.repo, h.walk, &h.set, &seen_trees, &h.findings, &ncommits,
@@ -261,7 +257,7 @@ int cmd_history(int argc, char **argv)
 		if (commits_add_tip(h.repo, NULL, NULL, &h.later[k].id, h.later[k].name, &h.set, 0, h.err,
 		                    sizeof(h.err)) < 0)
 			finding_list_add_error(&h.findings, h.later[k].name, "%s", h.err);
-	blobscan_par_feed(par, &h.set);
+	blobscan_par_feed(par, &h.set, 0);
 	sg_trace("history: walked %zu commits, %zu trees, %zu unique blobs", ncommits, seen_trees.n,
 	         blobset_count(&h.set));
 	oidset_free(&seen_trees);

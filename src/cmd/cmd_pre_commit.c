@@ -69,7 +69,7 @@ int cmd_pre_commit(int argc, char **argv)
 	finding_list_init(&findings);
 	gitrepo_global_init();
 	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0 ||
-	    index_staged_blobs_from(repo, early_listing, &set, POLICY_REPO_FILE, &cfg, err,
+	    index_staged_blobs(repo, early_listing, &set, POLICY_REPO_FILE, &cfg, err,
 	                            sizeof(err)) < 0) {
 		sg_error("%s: %s; the commit is rejected because the staged files could not be checked",
 		         argv[0], err);

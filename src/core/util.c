@@ -96,14 +96,20 @@ void xgrow(void **v, size_t *cap, size_t need, size_t size)
 	*cap = ncap;
 }
 
+/* "stateguard: <prefix><message>\n" on stderr. */
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "stateguard: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void sg_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("stateguard: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void sg_warn(const char *fmt, ...)
@@ -111,11 +117,9 @@ void sg_warn(const char *fmt, ...)
 	va_list ap;
 	if (sg_quiet)
 		return;
-	fputs("stateguard: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void sg_info(const char *fmt, ...)
@@ -123,11 +127,9 @@ void sg_info(const char *fmt, ...)
 	va_list ap;
 	if (sg_quiet)
 		return;
-	fputs("stateguard: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void sg_trace(const char *fmt, ...)
@@ -135,8 +137,9 @@ void sg_trace(const char *fmt, ...)
 	static int on = -1;
 	static struct timespec t0;
 	struct timespec now;
+	char prefix[48];
 	va_list ap;
-	if (on < 0) {
+	if (on < 0) { /* the first call (main's, before any thread) decides */
 		const char *e = getenv("STATEGUARD_TRACE");
 		on = e && *e;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -144,12 +147,11 @@ void sg_trace(const char *fmt, ...)
 	if (!on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	fprintf(stderr, "stateguard: trace: %.3f ", (double)(now.tv_sec - t0.tv_sec) +
-	                                               (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
+	snprintf(prefix, sizeof(prefix), "trace: %.3f ",
+	         (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len)

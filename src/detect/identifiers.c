@@ -152,11 +152,6 @@ static int builtin_token(const unsigned char *d, size_t off, size_t len, enum id
 	return 0;
 }
 
-static int is_lower_hex_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
 struct run {
 	size_t start, end;
 };
@@ -207,7 +202,7 @@ static void find_aws_shapes(const unsigned char *d, size_t len, unsigned shapes,
 	for (const unsigned char *p = d, *end = d + len;
 	     (shapes & IDENT_SHAPES_EC2) && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
 		size_t at = (size_t)(p - d), k = 1;
-		while (k <= 8 && at + k < len && is_lower_hex_byte(d[at + k]))
+		while (k <= 8 && at + k < len && is_lower_hex(d[at + k]))
 			k++;
 		if (k == 9)
 			add_run(&runs, &n, &cap, d, at);

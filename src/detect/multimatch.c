@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "policy/idtoken.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -148,12 +149,6 @@ void multimatch_free(struct multimatch *m)
 	free(m);
 }
 
-static int is_word_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-';
-}
-
 /* Does the line starting at d hold one of `any` or a block-comment opener? A line cut by the
  * end of the buffer does (the rest is unknown). */
 static int line_holds(const unsigned char *d, size_t n, const char *any)
@@ -192,7 +187,7 @@ static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, 
 	for (size_t k = e->len; k < e->need; k++)
 		if (!is_lower_hex(d[at + k]))
 			return 0;
-	if (e->word && at > 0 && is_word_byte(d[at - 1]))
+	if (e->word && at > 0 && idtoken_is_ident_char(d[at - 1]))
 		return 0;
 	if (e->next_in && at + e->need < n && !memchr(e->next_in, d[at + e->need], strlen(e->next_in)))
 		return 0;
@@ -203,8 +198,6 @@ static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, 
 static unsigned verify(const struct multimatch *m, const unsigned char *d, size_t n, size_t at,
                        unsigned buckets, unsigned found)
 {
-	for (size_t k = 0; k < NPOS && at + k < n; k++) /* the exact sets (SIMD saw nibbles) */
-		buckets &= m->byte[k][d[at + k]];
 	while (buckets) {
 		unsigned b = (unsigned)__builtin_ctz(buckets);
 		buckets &= buckets - 1;
@@ -254,7 +247,10 @@ static unsigned verify_hits(const struct multimatch *m, const unsigned char *d, 
 	while (hits) {
 		unsigned j = (unsigned)__builtin_ctz(hits);
 		hits &= hits - 1;
-		found = verify(m, d, n, at + j, lanes[j], found);
+		/* the SIMD filter saw nibbles: narrow to the exact byte sets first */
+		unsigned buckets = lanes[j] & candidates_at(m, d, n, at + j);
+		if (buckets)
+			found = verify(m, d, n, at + j, buckets, found);
 	}
 	return found;
 }

@@ -155,14 +155,15 @@ void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
 		    (pf->head_len >= 6 && !memcmp(pf->head, "tfplan", 6)))
 			pf->flags |= PF_BINARY;
 	}
-	/* the first significant byte: after a BOM (which may be cut across chunks) and spaces */
+	/* the first significant byte: after a BOM (which may be cut across chunks), spaces and
+	 * zeroed bytes (detect_blob skips leading zeros too: a torn write hides nothing) */
 	for (size_t i = 0; !pf->first_seen && i < len; i++) {
 		size_t at = pf->off + i;
 		if (at < 3 && at == pf->bom && data[i] == (unsigned char)"\xef\xbb\xbf"[at]) {
 			pf->bom++;
 			continue;
 		}
-		if (!isspace(data[i])) {
+		if (!isspace(data[i]) && data[i] != 0) {
 			pf->first_seen = 1;
 			pf->first = data[i];
 		}

@@ -16,7 +16,6 @@
 #include "core/util.h"
 #include "source/gitrepo.h"
 
-#define PAR_MIN_BLOBS 64 /* below this, threads cost more than they save */
 #define CHUNK 8          /* entries a worker takes at a time (small: the last ones balance) */
 #define MAX_THREADS 16
 
@@ -62,7 +61,6 @@ struct blobscan_par {
 	pthread_cond_t more;
 	struct item *q; /* every entry handed over, in set order */
 	size_t nq, capq, next;
-	size_t fed; /* entries of the set handed over so far */
 	int done;   /* no more entries will come */
 	unsigned early; /* workers [0, early) work while entries still come; the rest wait for done */
 	struct worker *w;
@@ -159,15 +157,16 @@ struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobs
 	return p;
 }
 
-void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set)
+void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set, size_t at_least)
 {
 	size_t n = blobset_count(set);
-	if (n == p->fed)
+	/* only this thread appends to the queue: reading nq without the lock is safe */
+	if (n == p->nq || n - p->nq < at_least)
 		return;
 	pthread_mutex_lock(&p->lock);
 	xgrow((void **)&p->q, &p->capq, n, sizeof(*p->q));
-	for (; p->fed < n; p->fed++)
-		p->q[p->nq++] = (struct item){p->fed, blobset_at(set, p->fed)};
+	for (size_t i = p->nq; i < n; i++)
+		p->q[p->nq++] = (struct item){i, blobset_at(set, i)};
 	pthread_cond_broadcast(&p->more);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -228,15 +227,4 @@ void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct fi
 	pthread_cond_destroy(&p->more);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
-}
-
-int blobscan_run_all(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
-                     unsigned threads, struct finding_list *out)
-{
-	if (threads <= 1 || blobset_count(set) < PAR_MIN_BLOBS)
-		return blobscan_run(repo, set, 0, blobset_count(set), o, out);
-	struct blobscan_par *p = blobscan_par_start(repo, o, threads);
-	blobscan_par_feed(p, set);
-	blobscan_par_finish(p, repo, out);
-	return 0;
 }

@@ -29,18 +29,15 @@ struct blobscan_par;
 struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobscan_opts *o,
                                         unsigned threads);
 
-/* Hands the entries added to set since the last call to the workers (call from the thread
- * that grows set; the entries stay where they are, see blobset_at). */
-void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set);
+/* Hands the entries added to set since the last call to the workers, if there are at least
+ * `at_least` of them (0: whatever there is). Call from the thread that grows set; the
+ * entries stay where they are (blobset_at). */
+void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set, size_t at_least);
 
 /*
  * Waits for every handed entry to be scanned, appends the findings to out in set order and
  * frees p. If no worker could start, scans the entries here with repo.
  */
 void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct finding_list *out);
-
-/* start + feed + finish over a whole set; one worker or a small set: blobscan_run here. */
-int blobscan_run_all(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
-                     unsigned threads, struct finding_list *out);
 
 #endif

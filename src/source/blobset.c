@@ -94,15 +94,6 @@ int oidset_contains(const struct oidset *s, const git_oid *id)
 	return s->nslots && oidset_find(s, id)->index1 != 0;
 }
 
-int oidset_index(const struct oidset *s, const git_oid *id, size_t *index)
-{
-	const struct oidset_slot *slot = s->nslots ? oidset_find(s, id) : NULL;
-	if (!slot || !slot->index1)
-		return 0;
-	*index = slot->index1 - 1;
-	return 1;
-}
-
 void blobset_init(struct blobset *s)
 {
 	memset(s, 0, sizeof(*s));

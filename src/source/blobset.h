@@ -31,8 +31,6 @@ void oidset_free(struct oidset *s);
 /* Inserts id; returns 1 if it was new, 0 if present. *index (optional) receives its position. */
 int oidset_add(struct oidset *s, const git_oid *id, size_t *index);
 int oidset_contains(const struct oidset *s, const git_oid *id);
-/* 1 with *index set to id's position if present, else 0. */
-int oidset_index(const struct oidset *s, const git_oid *id, size_t *index);
 
 struct blob_entry {
 	git_oid id;

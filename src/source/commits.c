@@ -152,6 +152,19 @@ static int collect_one(git_repository *repo, const git_oid *id, struct blobset *
 	return rc;
 }
 
+/* A walk that stopped before its end: says after how many commits, and why a shallow
+ * clone cannot be walked. */
+static void walk_failed(git_repository *repo, size_t n, char *err, size_t errsz)
+{
+	snprintf(err, errsz, "walking the history failed after %zu commit%s: %s%s", n,
+	         n == 1 ? "" : "s", gitrepo_errmsg(),
+	         git_repository_is_shallow(repo) == 1
+	             ? " (this is a shallow clone: its history is cut off, so the commits to "
+	               "check cannot be determined; fetch the full history with "
+	               "'git fetch --unshallow')"
+	             : "");
+}
+
 int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set, int group,
                     struct oidset *seen, struct finding_list *errors, size_t *ncommits, char *err,
                     size_t errsz)
@@ -170,14 +183,7 @@ int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set
 	if (ncommits)
 		*ncommits += n;
 	if (e != GIT_ITEROVER) {
-		snprintf(err, errsz,
-		         "walking the history failed after %zu commit%s: %s%s", n, n == 1 ? "" : "s",
-		         gitrepo_errmsg(),
-		         git_repository_is_shallow(repo) == 1
-		             ? " (this is a shallow clone: its history is cut off, so the commits to "
-		               "check cannot be determined; fetch the full history with "
-		               "'git fetch --unshallow')"
-		             : "");
+		walk_failed(repo, n, err, errsz);
 		return -1;
 	}
 	return 0;
@@ -260,34 +266,29 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 	}
 	while ((e = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
-		char hex[GIT_OID_HEXSZ + 1];
+		char hex[GIT_OID_HEXSZ + 1]; /* filled only for an error */
+		git_oid tree;
 		int r;
 		if (n++ == 0)
 			sg_trace("history: first commit of the walk");
-		git_oid_tostr(hex, sizeof(hex), &id);
-		git_oid tree;
 		if (commit_tree_id(odb, &id, &tree) == 0) {
 			r = treewalk_unique(odb, seen_trees, &tree, &id, set, err, errsz);
 		} else if (git_commit_lookup(&c, repo, &id) < 0) { /* libgit2 words the error */
-			snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());
+			snprintf(err, errsz, "commit %s cannot be read: %s",
+			         git_oid_tostr(hex, sizeof(hex), &id), gitrepo_errmsg());
 			r = -1;
 		} else {
 			r = treewalk_unique(odb, seen_trees, git_commit_tree_id(c), &id, set, err, errsz);
 		}
 		git_commit_free(c);
-		if (r < 0) {
-			finding_list_add_error(errors, "", "%s", err)->commit = xstrdup(hex);
-		}
+		if (r < 0)
+			finding_list_add_error(errors, "", "%s", err)->commit =
+				xstrdup(git_oid_tostr(hex, sizeof(hex), &id));
 		if (after)
 			after(arg);
 	}
 	if (e != GIT_ITEROVER) {
-		snprintf(err, errsz, "walking the history failed after %zu commit%s: %s%s", n,
-		         n == 1 ? "" : "s", gitrepo_errmsg(),
-		         git_repository_is_shallow(repo) == 1
-		             ? " (this is a shallow clone: its history is cut off; fetch the full history "
-		               "with 'git fetch --unshallow')"
-		             : "");
+		walk_failed(repo, n, err, errsz);
 		goto done;
 	}
 	rc = 0;

@@ -56,15 +56,24 @@ struct index_listing {
 	struct gitrepo_child child;
 };
 
+/* `git diff-index --cached` of the index against `base` (a tree-ish), NUL-separated. */
+#define DIFF_ARGC 8
+static void diff_index_args(const char *argv[DIFF_ARGC], const char *base)
+{
+	const char *const args[DIFF_ARGC] = {"diff-index", "--cached", "-z", "--no-renames",
+	                                     "--no-abbrev", base, "--", NULL};
+	memcpy(argv, args, sizeof(args));
+}
+
 struct index_listing *index_listing_start(void)
 {
 	struct index_listing *l = xcalloc(1, sizeof(*l));
 	char err[256];
-	const char *argv[] = {"diff-index", "--cached", "-z", "--no-renames", "--no-abbrev", "HEAD",
-	                      "--", NULL};
+	const char *argv[DIFF_ARGC];
+	diff_index_args(argv, "HEAD");
 	if (gitrepo_git_start(&l->child, argv, err, sizeof(err)) < 0) {
 		free(l);
-		return NULL; /* index_staged_blobs_from runs git itself and reports the failure */
+		return NULL; /* index_staged_blobs runs git itself and reports the failure */
 	}
 	return l;
 }
@@ -77,13 +86,7 @@ void index_listing_free(struct index_listing *l)
 	free(l);
 }
 
-int index_staged_blobs(git_repository *repo, struct blobset *set, const char *watch_path,
-                       struct index_path_state *watch, char *err, size_t errsz)
-{
-	return index_staged_blobs_from(repo, NULL, set, watch_path, watch, err, errsz);
-}
-
-int index_staged_blobs_from(git_repository *repo, struct index_listing *early, struct blobset *set,
+int index_staged_blobs(git_repository *repo, struct index_listing *early, struct blobset *set,
                             const char *watch_path, struct index_path_state *watch, char *err,
                             size_t errsz)
 {
@@ -101,8 +104,8 @@ int index_staged_blobs_from(git_repository *repo, struct index_listing *early, s
 	} else {
 		if (early) /* unborn branch: git cannot diff against HEAD, use the empty tree */
 			gitrepo_git_abandon(&early->child);
-		const char *argv[] = {"diff-index", "--cached", "-z", "--no-renames", "--no-abbrev", base,
-		                      "--", NULL};
+		const char *argv[DIFF_ARGC];
+		diff_index_args(argv, base);
 		e = gitrepo_run_git(argv, DIFF_MAX, &out, &len, gerr, sizeof(gerr));
 	}
 	if (e < 0) {

@@ -21,24 +21,21 @@ struct index_path_state {
 };
 
 /*
- * Adds every staged blob that differs from HEAD to set (intent-to-add entries and
- * gitlinks skipped) and reports in *watch what the index holds at `watch_path`.
- * Returns 0, or -1 with err set: nothing is ever reported as "nothing staged" by accident.
- */
-int index_staged_blobs(git_repository *repo, struct blobset *set, const char *watch_path,
-                       struct index_path_state *watch, char *err, size_t errsz);
-
-/*
  * The listing of staged changes (`git diff-index --cached HEAD`) started ahead, so that git
  * reads the index (using its cache-tree) while this process starts libgit2. NULL if git
- * could not be started (index_staged_blobs_from then runs git itself).
+ * could not be started (index_staged_blobs then runs git itself).
  */
 struct index_listing;
 struct index_listing *index_listing_start(void);
 void index_listing_free(struct index_listing *l);
 
-/* index_staged_blobs using a listing from index_listing_start (NULL: start git now). */
-int index_staged_blobs_from(git_repository *repo, struct index_listing *early, struct blobset *set,
+/*
+ * Adds every staged blob that differs from HEAD to set (intent-to-add entries and
+ * gitlinks skipped) and reports in *watch what the index holds at `watch_path`. `early`: a
+ * listing from index_listing_start (NULL: git is started now). Returns 0, or -1 with err
+ * set: nothing is ever reported as "nothing staged" by accident.
+ */
+int index_staged_blobs(git_repository *repo, struct index_listing *early, struct blobset *set,
                             const char *watch_path, struct index_path_state *watch, char *err,
                             size_t errsz);
 

@@ -2,9 +2,10 @@
  * treewalk: the pruned N-parent tree walk and the seen-tree walk (see
  * treewalk.h). libgit2's tree diff is not used: it does not skip identical
  * subtrees. The seen-tree walk parses raw tree objects itself (bounds-checked,
- * "mode SP name NUL 20-byte id" records): each tree of a history is read once,
- * and libgit2's object cache, which would keep them all, is bypassed. Paths are
- * built in one growing buffer; recursion depth is bounded.
+ * "mode SP name NUL 20-byte id" records), so each tree of a history is read
+ * once and nothing is built per entry (history keeps trees out of libgit2's
+ * object cache with a 0 size limit). Paths are built in one growing buffer;
+ * recursion depth is bounded.
  */
 #include "source/treewalk.h"
 
@@ -26,6 +27,19 @@ struct walk {
 };
 
 #define TREEWALK_MAX_DEPTH 4096
+
+/* Appends "/name" (just "name" at the root) to the path of length plen; returns the new
+ * length. The buffer grows as needed. */
+static size_t path_push(char **path, size_t *cap, size_t plen, const char *name, size_t nlen)
+{
+	xgrow((void **)path, cap, plen + (plen ? 1 : 0) + nlen + 1, 1);
+	size_t at = plen;
+	if (plen)
+		(*path)[at++] = '/';
+	memcpy(*path + at, name, nlen);
+	(*path)[at + nlen] = '\0';
+	return at + nlen;
+}
 
 static int walk_tree(struct walk *w, git_tree *tree, git_tree **parents, size_t np, size_t plen,
                      unsigned depth)
@@ -56,12 +70,7 @@ static int walk_tree(struct walk *w, git_tree *tree, git_tree **parents, size_t 
 		if (same)
 			continue;
 
-		size_t nlen = strlen(name), need = plen + (plen ? 1 : 0) + nlen + 1;
-		xgrow((void **)&w->path, &w->cap, need, 1);
-		size_t at = plen;
-		if (plen)
-			w->path[at++] = '/';
-		memcpy(w->path + at, name, nlen + 1);
+		size_t nlen = strlen(name), len = path_push(&w->path, &w->cap, plen, name, nlen);
 
 		if (type == GIT_OBJECT_BLOB) {
 			blobset_add(w->set, id, w->path, w->commit, w->group);
@@ -84,7 +93,7 @@ static int walk_tree(struct walk *w, git_tree *tree, git_tree **parents, size_t 
 				}
 			}
 			if (rc == 0)
-				rc = walk_tree(w, child, sub, np, at + nlen, depth + 1);
+				rc = walk_tree(w, child, sub, np, len, depth + 1);
 			for (size_t p = 0; p < np; p++) {
 				git_tree_free(sub[p]);
 				sub[p] = NULL;
@@ -164,21 +173,22 @@ struct uwalk {
 static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned depth)
 {
 	git_odb_object *obj = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
+	char hex[GIT_OID_HEXSZ + 1]; /* filled only for an error message */
 	int rc = -1;
 
-	git_oid_tostr(hex, sizeof(hex), id);
 	if (depth > TREEWALK_MAX_DEPTH) {
 		snprintf(w->err, w->errsz, "tree nesting deeper than %d at %s", TREEWALK_MAX_DEPTH,
 		         w->path);
 		return -1;
 	}
 	if (git_odb_read(&obj, w->odb, id) < 0) {
+		git_oid_tostr(hex, sizeof(hex), id);
 		snprintf(w->err, w->errsz, "tree %s (%s) cannot be read: %s", plen ? w->path : "/", hex,
 		         gitrepo_errmsg());
 		return -1;
 	}
 	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
+		git_oid_tostr(hex, sizeof(hex), id);
 		snprintf(w->err, w->errsz, "object %s at %s is a %s, expected a tree", hex,
 		         plen ? w->path : "/", git_object_type2string(git_odb_object_type(obj)));
 		goto done;
@@ -193,6 +203,7 @@ static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned 
 		const unsigned char *nul = q < end && *q == ' ' && q > p
 		                               ? memchr(name, '\0', (size_t)(end - name)) : NULL;
 		if (!nul || nul == name || (size_t)(end - nul - 1) < GIT_OID_RAWSZ) {
+			git_oid_tostr(hex, sizeof(hex), id);
 			snprintf(w->err, w->errsz, "tree %s (%s) is corrupt", plen ? w->path : "/", hex);
 			goto done;
 		}
@@ -205,16 +216,10 @@ static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned 
 		if (kind == 0040000 && !oidset_add(w->seen, &eid, NULL))
 			continue; /* this tree was walked for an earlier commit */
 
-		size_t nlen = (size_t)(nul - name), need = plen + (plen ? 1 : 0) + nlen + 1;
-		xgrow((void **)&w->path, &w->cap, need, 1);
-		size_t at = plen;
-		if (plen)
-			w->path[at++] = '/';
-		memcpy(w->path + at, name, nlen);
-		w->path[at + nlen] = '\0';
+		size_t len = path_push(&w->path, &w->cap, plen, (const char *)name, (size_t)(nul - name));
 		int e = 0;
 		if (kind == 0040000)
-			e = uwalk_tree(w, &eid, at + nlen, depth + 1);
+			e = uwalk_tree(w, &eid, len, depth + 1);
 		else
 			blobset_add(w->set, &eid, w->path, w->commit, 0);
 		w->path[plen] = '\0';

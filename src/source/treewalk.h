@@ -1,9 +1,10 @@
 /*
- * treewalk: the blobs a commit introduces. A pruned walk of the commit's tree
- * against all its parents' trees at once: an entry whose id equals the
+ * treewalk: the blobs commits introduce. Hooks use a pruned walk of a commit's
+ * tree against all its parents' trees at once: an entry whose id equals the
  * same-named entry of any parent is skipped (a whole subtree when it is a
  * tree), so cost follows the change, and a merge shows only what differs from
- * every parent. It reads trees, never blob content.
+ * every parent. History uses a seen-tree walk instead (treewalk_unique): a tree
+ * met before, in any commit, is skipped whole. Neither reads blob content.
  */
 #ifndef SG_TREEWALK_H
 #define SG_TREEWALK_H

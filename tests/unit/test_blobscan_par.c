@@ -62,6 +62,15 @@ static void collect(git_repository *repo, struct blobset *set)
 	git_object_free(o);
 }
 
+/* The whole set through `threads` workers. */
+static void par_scan(git_repository *repo, const struct blobset *set,
+                     const struct blobscan_opts *bo, unsigned threads, struct finding_list *out)
+{
+	struct blobscan_par *p = blobscan_par_start(repo, bo, threads);
+	blobscan_par_feed(p, set, 0);
+	blobscan_par_finish(p, repo, out);
+}
+
 static void threaded_scan_reports_like_a_sequential_scan(void **state)
 {
 	(void)state;
@@ -82,7 +91,7 @@ static void threaded_scan_reports_like_a_sequential_scan(void **state)
 	finding_list_init(&par);
 	struct blobscan_opts bo = {&limits, NULL, NULL};
 	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &seq);
-	blobscan_run_all(repo, &set, &bo, 2, &par);
+	par_scan(repo, &set, &bo, 2, &par);
 	assert_true(seq.n >= 6);
 	assert_int_equal(seq.n, par.n);
 	for (size_t i = 0; i < seq.n; i++) {
@@ -92,7 +101,7 @@ static void threaded_scan_reports_like_a_sequential_scan(void **state)
 	}
 	finding_list_free(&par);
 	finding_list_init(&par);
-	blobscan_run_all(repo, &set, &bo, 1, &par); /* one worker */
+	par_scan(repo, &set, &bo, 1, &par); /* one worker */
 	assert_int_equal(seq.n, par.n);
 	for (size_t i = 0; i < seq.n; i++)
 		assert_string_equal(seq.v[i].path, par.v[i].path);
@@ -110,7 +119,7 @@ static void threaded_scan_reports_like_a_sequential_scan(void **state)
 				const struct blob_entry *e = blobset_at(&set, i);
 				blobset_add(&grow, &e->id, e->path, NULL, 0);
 			}
-		blobscan_par_feed(p, &grow);
+		blobscan_par_feed(p, &grow, 0);
 	}
 	blobscan_par_finish(p, repo, &par);
 	assert_int_equal(blobset_count(&grow), 3000);

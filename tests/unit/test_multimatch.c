@@ -194,6 +194,12 @@ static void prefilter_anchors_fit_the_chunk_border_window(void **state)
 			assert_true(pf.flags & cases[c].flag);
 		}
 	}
+	/* zeroed bytes before the JSON (a torn write) do not hide it from the streaming path */
+	static const unsigned char padded[] = "\0\0\0  {\"lineage\": \"x\"}";
+	prefilter_init(&pf);
+	prefilter_feed(&pf, padded, 2);
+	prefilter_feed(&pf, padded + 2, sizeof(padded) - 3);
+	assert_true(pf.flags & PF_JSON);
 	assert_false(prefilter_run((const unsigned char *)"i-1 and vpc-12345 and arn", 25) &
 	             (PF_IDS | PF_AZURE));
 }
