@@ -1,5 +1,5 @@
 # stateguard build. `make` builds build/stateguard; `make test` runs every test and ends
-# with one line "N passed, N failed"; SANITIZE=1 builds with ASan+UBSan into build/asan.
+# with one line "N passed, N failed, N skipped"; SANITIZE=1 builds with ASan+UBSan into build/asan.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share

@@ -3,14 +3,15 @@
 # generated here (no downloads). Each case runs alternately against its baseline; medians and
 # ratios are printed. Knobs (environment):
 #   BENCH_SCALE=1      1 = 100k-file index, 100k commits, 20k refs; 0.1 = a quick run
-#   BENCH_ROUNDS=5     timed runs of each side per case
+#   BENCH_ROUNDS=5     timed runs of each side per case (the history --all cases run at most 3)
 #   BENCH_DIR=build/bench   where generated repositories are kept (reused when the scale matches)
 #   STATEGUARD=build/stateguard
 #   BENCH_PEERS=1      also run bench/peers.sh (git-secrets, secretlint) if they are installed
 #   BENCH_REAL_REPO=   a large real repository (bare or not) to audit with history --all too,
 #                      e.g. a clone of hashicorp/terraform; nothing is downloaded for you
 #   BENCH_REAL_NAME=   its name in the report (default: the directory's name)
-#   BENCH_PLOT=1       draw bench/results.png with gnuplot (if installed) from the results
+#   BENCH_PLOT=1       draw $BENCH_OUT/results.png (build/bench/out/results.png by default) with
+#                      gnuplot (if installed) from the results; copy it to bench/results.png to publish it
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every unit test binary (cmocka, TAP output) and every end-to-end bats file,
-# prints each failure, and ends with one line: "N passed, N failed".
+# prints each failure, and ends with one line: "N passed, N failed, N skipped"
+# (a TAP "ok N ... # skip" counts as skipped, never as passed).
 # Usage: BUILD=build tests/run.sh [--unit-only|--e2e-only] [FILTER]
 set -u
 cd "$(dirname "$0")/.."
@@ -14,19 +15,21 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktr
 mode=${1:-all}
 filter=${2:-}
 [[ $mode == --unit-only || $mode == --e2e-only || $mode == all ]] || { filter=$mode; mode=all; }
-pass=0 fail=0
+pass=0 fail=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 count_tap() { # file label
-	local p f
+	local p f s
+	s=$(grep -ciE '^ok .*# skip( |$)' "$1" || true)
 	p=$(grep -cE '^ok ' "$1" || true)
+	p=$((p - s))
 	f=$(grep -cE '^not ok ' "$1" || true)
-	pass=$((pass + p)); fail=$((fail + f))
+	pass=$((pass + p)); fail=$((fail + f)); skipped=$((skipped + s))
 	if ((f > 0)); then
 		echo "FAILED in $2:"; grep -E '^not ok |^#' "$1" | sed 's/^/    /' | head -60
 	fi
-	printf '%-40s %4d passed %4d failed\n' "$2" "$p" "$f"
+	printf '%-40s %4d passed %4d failed %4d skipped\n' "$2" "$p" "$f" "$s"
 }
 
 if [[ $mode != --e2e-only ]]; then
@@ -58,5 +61,5 @@ if [[ $mode != --unit-only ]]; then
 	done
 fi
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skipped skipped"
 ((fail == 0))

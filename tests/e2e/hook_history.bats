@@ -121,6 +121,13 @@ d=json.loads(sys.argv[1][sys.argv[1].index("{"):])
 f=[x for x in d["findings"] if x["rule"]=="tf-state"]
 assert len(f)==1 and f[0]["commit"]==sys.argv[2], f' "$(printf '%s' "$output" | grep -v '^stateguard: trace')" "$(cat "$TMP/introduced")"
 	assert_output_contains "trace:"
+	# each commit walked once, each distinct tree read once, each blob counted once
+	local commits trees blobs
+	commits=$(git rev-list --all | wc -l)
+	trees=$(git rev-list --objects --all | cut -d' ' -f1 | git cat-file --batch-check='%(objecttype)' | grep -c '^tree$')
+	blobs=$(git rev-list --objects --all | cut -d' ' -f1 | git cat-file --batch-check='%(objecttype)' | grep -c '^blob$')
+	((commits > 1 && trees > 1))
+	assert_output_contains "history: walked $commits commits, $trees trees, $blobs unique blobs"
 }
 
 @test "a clean history passes" {

@@ -8,6 +8,15 @@ load ../lib/hostile
 setup() { setup_tmp; }
 teardown() { teardown_tmp; }
 
+# scan_blocks RULE SECS MB FILE: a bounded scan of FILE decides and blocks it
+# (exit 1, not merely "not passed") under RULE.
+scan_blocks() {
+	run_bounded "$2" "$3" "$STATEGUARD" scan "$4"
+	assert_not_passed || return 1
+	assert_status 1 || return 1
+	assert_output_contains "$1"
+}
+
 @test "JSON nested 200,000 deep ends in a decision without exhausting the stack" {
 	hostile json_deep deep.json
 	run_bounded 20 400 "$STATEGUARD" scan deep.json
@@ -21,10 +30,9 @@ teardown() { teardown_tmp; }
 @test "a state with one attribute nested 200,000 deep is still blocked" {
 	hostile state_deep_attr terraform.tfstate
 	cp terraform.tfstate blob.json
-	run_bounded 20 400 "$STATEGUARD" scan blob.json
-	assert_not_passed
-	run_bounded 20 400 "$STATEGUARD" scan terraform.tfstate
-	assert_not_passed
+	# too deep to parse: blocked unexamined under scan-limit, not recognised as tf-state
+	scan_blocks scan-limit 20 400 blob.json
+	scan_blocks scan-limit 20 400 terraform.tfstate
 }
 
 @test "a state of 200,000 resources is blocked in bounded time and memory" {
@@ -37,29 +45,24 @@ teardown() { teardown_tmp; }
 
 @test "a state padded or prefixed with NUL bytes is still blocked" {
 	hostile state_nul_padded padded.json
-	run_bounded 20 300 "$STATEGUARD" scan padded.json
-	assert_not_passed
+	scan_blocks tf-state 20 300 padded.json
 	hostile state_nul_prefix prefixed.json
-	run_bounded 20 300 "$STATEGUARD" scan prefixed.json
-	assert_not_passed
+	scan_blocks tf-state 20 300 prefixed.json
 }
 
 @test "a state with NUL bytes inside a string value is still blocked" {
 	hostile state_nul_inside s.json
-	run_bounded 20 300 "$STATEGUARD" scan s.json
-	assert_not_passed
+	scan_blocks tf-state 20 300 s.json
 }
 
 @test "a state with invalid UTF-8 in a value is still blocked" {
 	hostile state_invalid_utf8 s.json
-	run_bounded 20 300 "$STATEGUARD" scan s.json
-	assert_not_passed
+	scan_blocks tf-state 20 300 s.json
 }
 
 @test "a state with a UTF-8 byte-order mark is still blocked" {
 	hostile state_utf8_bom s.json
-	run_bounded 20 300 "$STATEGUARD" scan s.json
-	assert_not_passed
+	scan_blocks tf-state 20 300 s.json
 }
 
 @test "empty files of every artifact name pass with exit 0" {

@@ -108,7 +108,6 @@ YAML
 }
 
 @test "the framework's pre-push stage run by hand audits a --from-ref/--to-ref range" {
-	sg help history >/dev/null 2>&1 || skip "stateguard history has not landed yet"
 	use_hooks
 	git commit -qm "hooks"
 	local base

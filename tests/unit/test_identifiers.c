@@ -166,6 +166,9 @@ static void backend_regions_cover_blocks_and_partial_files(void **state)
 	identifiers_backend_regions("main.tf", (const unsigned char *)tf, strlen(tf), region, &h);
 	/* values only: "b", then remote_state's backend "s3" and bucket "c"; never "a" or comments */
 	assert_int_equal(h.n, 3);
+	assert_int_equal(h.len[0], 1);
+	assert_int_equal(h.len[1], 2);
+	assert_int_equal(h.len[2], 1);
 	assert_memory_equal(tf + h.off[0], "b", h.len[0]);
 	assert_memory_equal(tf + h.off[1], "s3", h.len[1]);
 	assert_memory_equal(tf + h.off[2], "c", h.len[2]);
