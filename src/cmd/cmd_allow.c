@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <git2.h>
 
 #include "cmd/commands.h"
 #include "core/pipeline.h"
@@ -19,31 +18,6 @@
 #include "policy/glob.h"
 #include "policy/policy.h"
 #include "source/files.h"
-
-struct allow_scan {
-	struct scan_ctx ctx;
-	struct finding_list findings;
-};
-
-static int allow_scan_one(const char *path, const unsigned char *data, size_t len, const char *err,
-                          void *arg)
-{
-	struct allow_scan *s = arg;
-	size_t from = s->findings.n;
-	if (err || !data)
-		return 0; /* nothing to allow: scan reports these */
-	pipeline_scan_blob(&s->ctx, path, data, len);
-	git_oid oid;
-	char hex[GIT_OID_HEXSZ + 1];
-	if (s->findings.n > from && git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) {
-		git_oid_tostr(hex, sizeof(hex), &oid);
-		for (size_t k = from; k < s->findings.n; k++)
-			if (!s->findings.v[k].blob)
-				s->findings.v[k].blob = xstrdup(hex);
-	}
-	policy_apply(s->ctx.policy, &s->findings, from);
-	return 0;
-}
 
 static void allow_usage(FILE *out)
 {
@@ -58,25 +32,16 @@ static void allow_usage(FILE *out)
 	      out);
 }
 
+/* Replaces the configuration atomically, keeping its mode. Returns 0, or -1 with errno set. */
 static int write_config(const char *path, const char *text)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = -1;
-	if (!f)
-		goto done;
-	if (fputs(text, f) < 0 || fputc('\n', f) == EOF) {
-		fclose(f);
-		unlink(tmp);
-		goto done;
-	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto done;
-	}
-	rc = 0;
-done:
+	char *body = xasprintf("%s\n", text);
+	int rc = util_write_file_atomic(path, body, strlen(body), tmp, 0) < 0 ? -1 : 0;
+	int saved = errno;
+	free(body);
 	free(tmp);
+	errno = saved;
 	return rc;
 }
 
@@ -85,7 +50,7 @@ int cmd_allow(int argc, char **argv)
 	const char *id = NULL, *reason = NULL, *expires = NULL, *owner = NULL, *config = NULL;
 	char *found = NULL, *root = NULL, err[600], *text = NULL, *rel = NULL;
 	struct policy *pol = NULL, *check = NULL;
-	struct allow_scan s;
+	struct scan_state s;
 	struct scan_limits limits;
 	cJSON *doc = NULL;
 	unsigned char *data = NULL;
@@ -94,6 +59,7 @@ int cmd_allow(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	finding_list_init(&s.findings);
+	s.skip_unscanned = 1; /* nothing to allow there: scan reports these */
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -160,9 +126,9 @@ int cmd_allow(int argc, char **argv)
 	s.ctx.out = &s.findings;
 	if (i < argc)
 		for (; i < argc; i++)
-			files_walk(argv[i], limits.file_bytes, allow_scan_one, &s);
+			files_walk(argv[i], limits.file_bytes, scan_file_one, &s);
 	else
-		files_walk(root, limits.file_bytes, allow_scan_one, &s);
+		files_walk(root, limits.file_bytes, scan_file_one, &s);
 
 	const struct finding *f = NULL;
 	for (size_t k = 0; k < s.findings.n && !f; k++)

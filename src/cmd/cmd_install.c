@@ -114,23 +114,11 @@ static int is_ours(const char *path)
 static int write_file(const char *path, const char *text)
 {
 	char *tmp = xasprintf("%s.stateguard-tmp", path);
-	FILE *f = fopen(tmp, "w");
-	int rc = -1;
-	if (!f) {
-		sg_error("cannot write %s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	int bad = fputs(text, f) < 0;
-	bad |= fclose(f) != 0;
-	if (bad || chmod(tmp, 0755) < 0 || rename(tmp, path) < 0) {
-		sg_error("cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto done;
-	}
-	rc = 0;
-done:
+	int r = util_write_file_atomic(path, text, strlen(text), tmp, 0755);
+	if (r < 0)
+		sg_error("cannot write %s: %s", r == -1 ? tmp : path, strerror(errno));
 	free(tmp);
-	return rc;
+	return r < 0 ? -1 : 0;
 }
 
 static int install_hook(const char *dir, const char *name, const char *shim)

@@ -1,6 +1,7 @@
 /*
  * cmd_scan: `stateguard scan [--format F] [--config FILE] PATH...`: scans
- * files and directories on disk (or stdin with "-") and reports.
+ * files and directories on disk (or stdin with "-") and reports. Its per-file
+ * callback, scan_file_one, also serves allow.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,6 @@
 #include "policy/policy.h"
 #include "report/report.h"
 #include "source/files.h"
-
-struct scan_state {
-	struct scan_ctx ctx;
-	struct finding_list findings;
-};
 
 /* A file above limits.file_bytes: streamed through the name and prefilter checks only. */
 static void scan_oversize(struct scan_state *s, const char *path, size_t size)
@@ -43,11 +39,13 @@ static void scan_oversize(struct scan_state *s, const char *path, size_t size)
 	detect_stream_finish(ds, &s->ctx, path, size);
 }
 
-static int scan_one(const char *path, const unsigned char *data, size_t len, const char *err,
-                    void *arg)
+int scan_file_one(const char *path, const unsigned char *data, size_t len, const char *err,
+                  void *arg)
 {
 	struct scan_state *s = arg;
 	size_t from = s->findings.n;
+	if ((err || !data) && s->skip_unscanned)
+		return 0;
 	if (err) {
 		finding_list_add_error(&s->findings, path, "%s", err);
 	} else if (!data) {
@@ -55,14 +53,13 @@ static int scan_one(const char *path, const unsigned char *data, size_t len, con
 	} else {
 		pipeline_scan_blob(&s->ctx, path, data, len);
 		if (s->findings.n > from) {
-			/* the blob id lets allow entries pin reviewed content, as in the hooks */
+			/* the blob id lets allow entries pin reviewed content, as in the hooks;
+			 * hashed only for files with findings */
 			git_oid oid;
 			char hex[GIT_OID_HEXSZ + 1];
 			if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) {
 				git_oid_tostr(hex, sizeof(hex), &oid);
-				for (size_t k = from; k < s->findings.n; k++)
-					if (!s->findings.v[k].blob)
-						s->findings.v[k].blob = xstrdup(hex);
+				pipeline_stamp_blob(&s->ctx, hex);
 			}
 		}
 	}
@@ -168,7 +165,7 @@ int cmd_scan(int argc, char **argv)
 	s.ctx.policy = pol;
 	s.ctx.out = &s.findings;
 	for (; i < argc; i++)
-		files_walk(argv[i], limits.file_bytes, scan_one, &s);
+		files_walk(argv[i], limits.file_bytes, scan_file_one, &s);
 
 	ro.color = ro.format == REPORT_TEXT && report_want_color(stdout);
 	if (report_print(stdout, &s.findings, &ro) < 0) {

@@ -6,6 +6,11 @@
 #ifndef SG_COMMANDS_H
 #define SG_COMMANDS_H
 
+#include <stddef.h>
+
+#include "core/finding.h"
+#include "core/pipeline.h"
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -24,5 +29,19 @@ int cmd_pre_push(int argc, char **argv);
 int cmd_pre_receive(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_install(int argc, char **argv);
+
+/* A scan of files on disk, shared by scan and allow (cmd_scan.c). */
+struct scan_state {
+	struct scan_ctx ctx;
+	struct finding_list findings;
+	int skip_unscanned; /* unreadable and oversize files add no finding (allow) */
+};
+
+/*
+ * files_walk callback (arg: struct scan_state): scans one file, sets the git
+ * blob id on its findings and applies the policy to them. Returns 0.
+ */
+int scan_file_one(const char *path, const unsigned char *data, size_t len, const char *err,
+                  void *arg);
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * pipeline: the single path every blob takes: unpack containers (recursing),
  * then run the detectors. Budgets are enforced by unpack/; this file only
- * resets them per top-level blob and joins the two stages.
+ * resets them per top-level blob, joins the two stages and stamps the blob id
+ * on what they found.
  */
 #include "core/pipeline.h"
 
+#include "core/util.h"
 #include "detect/detect.h"
 #include "unpack/unpack.h"
 
@@ -24,7 +26,17 @@ int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned ch
 {
 	ctx->inflated = 0;
 	ctx->blob_first = ctx->out->n;
-	return pipeline_scan_member(ctx, path, data, len, 0);
+	int rc = pipeline_scan_member(ctx, path, data, len, 0);
+	if (ctx->blob_id)
+		pipeline_stamp_blob(ctx, ctx->blob_id);
+	return rc;
+}
+
+void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)
+{
+	for (size_t i = ctx->blob_first; i < ctx->out->n; i++)
+		if (!ctx->out->v[i].blob)
+			ctx->out->v[i].blob = xstrdup(hex);
 }
 
 int pipeline_scan_member(struct scan_ctx *ctx, const char *path, const unsigned char *data,

@@ -37,11 +37,18 @@ struct scan_ctx {
 };
 
 /*
- * Scans one top-level blob: resets the per-blob budget, then pipeline_scan_member.
+ * Scans one top-level blob: resets the per-blob budget, then pipeline_scan_member;
+ * with ctx->blob_id set, stamps it on the new findings (pipeline_stamp_blob).
  * Returns 0, or -1 on an internal error (already reported as a scan-error finding).
  */
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                        size_t len);
+
+/*
+ * Sets the blob id `hex` on every finding added since ctx->blob_first that has
+ * none, so that allow entries can pin reviewed content.
+ */
+void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex);
 
 /*
  * Scans content at nesting `depth` (0 = top level): containers are unpacked

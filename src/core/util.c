@@ -1,7 +1,7 @@
 /*
  * util: allocation wrappers that fail closed (exit 2, never a signal), bounded
- * file/stream reading and byte-string helpers. Nothing here knows about Git or
- * artifacts.
+ * file/stream reading, atomic file replacement and byte-string helpers.
+ * Nothing here knows about Git or artifacts.
  */
 #include "core/util.h"
 
@@ -233,6 +233,26 @@ done:
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int util_write_file_atomic(const char *path, const char *data, size_t len, const char *tmp,
+                           mode_t mode)
+{
+	struct stat st;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	if (!mode && stat(path, &st) == 0)
+		mode = st.st_mode & 07777;
+	int bad = fwrite(data, 1, len, f) != len || (mode && fchmod(fileno(f), mode) < 0);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return -2;
+	}
+	return 0;
 }
 
 const unsigned char *util_memmem(const unsigned char *hay, size_t hay_len, const char *needle,

@@ -1,6 +1,7 @@
 /*
- * util: allocation that exits cleanly on exhaustion, small string helpers and
- * bounded file reading. No policy, no detection: plumbing shared by every module.
+ * util: allocation that exits cleanly on exhaustion, small string helpers,
+ * bounded file reading and atomic file replacement. No policy, no detection:
+ * plumbing shared by every module.
  */
 #ifndef SG_UTIL_H
 #define SG_UTIL_H
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit status for usage, configuration and internal errors. */
 #define SG_EXIT_OK 0
@@ -52,6 +54,17 @@ extern int sg_quiet;
  * the file size. Returns 0 on success, -1 with errno set on error.
  */
 int util_read_file(const char *path, size_t max, unsigned char **data, size_t *len);
+
+/*
+ * Writes `len` bytes of `data` to the temporary file `tmp`, then renames it over
+ * `path`, so readers see the old file or the new one, never a part. `mode` is
+ * the new file's mode; 0 keeps the mode of the file being replaced (the default
+ * creation mode when there is none). Returns 0; -1 with errno set when `tmp`
+ * cannot be created; -2 with errno set when writing or renaming fails (`tmp`
+ * is removed).
+ */
+int util_write_file_atomic(const char *path, const char *data, size_t len, const char *tmp,
+                           mode_t mode);
 
 /* Reads a stream up to `max` bytes; returns 1 if the stream was longer (data holds max bytes). */
 int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len);

@@ -1,6 +1,7 @@
 /*
- * report: format selection and the shared JSON form of a finding. The text,
- * JSON and SARIF writers live in their own files.
+ * report: format selection, the shared JSON form of a finding and the shared
+ * writing of a JSON document. The text, JSON and SARIF writers live in their
+ * own files.
  */
 #include "report/report.h"
 
@@ -66,4 +67,15 @@ cJSON *report_finding_json(const struct finding *f)
 	if (f->is_error)
 		cJSON_AddBoolToObject(o, "error", 1);
 	return o;
+}
+
+int report_write_doc(FILE *out, cJSON *doc)
+{
+	char *text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (!text)
+		return -1;
+	int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+	free(text);
+	return rc;
 }

@@ -46,4 +46,10 @@ int report_sarif(FILE *out, const struct finding_list *l, const struct report_op
 /* Builds the JSON object of one finding (shared by JSON and SARIF reporters). */
 cJSON *report_finding_json(const struct finding *f);
 
+/*
+ * Prints `doc` unformatted on one line, then frees it (shared by JSON and SARIF
+ * reporters). Returns 0, or -1 on a write or allocation error.
+ */
+int report_write_doc(FILE *out, cJSON *doc);
+
 #endif

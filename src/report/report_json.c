@@ -5,7 +5,6 @@
  */
 #include "report/report.h"
 
-#include <stdlib.h>
 
 int report_json(FILE *out, const struct finding_list *l, const struct report_opts *o)
 {
@@ -25,11 +24,5 @@ int report_json(FILE *out, const struct finding_list *l, const struct report_opt
 	cJSON_AddNumberToObject(s, "allowed", (double)c.allowed);
 	cJSON_AddNumberToObject(s, "errors", (double)c.errors);
 	cJSON_AddNumberToObject(s, "exit_code", finding_list_exit_code(l));
-	char *text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	if (!text)
-		return -1;
-	int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-	free(text);
-	return rc;
+	return report_write_doc(out, doc);
 }

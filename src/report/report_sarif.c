@@ -153,11 +153,5 @@ int report_sarif(FILE *out, const struct finding_list *l, const struct report_op
 		cJSON_AddItemToArray(results, result_object(f, (int)k));
 	}
 	free(ids);
-	char *text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	if (!text)
-		return -1;
-	int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-	free(text);
-	return rc;
+	return report_write_doc(out, doc);
 }

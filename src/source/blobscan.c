@@ -11,8 +11,9 @@
 #include "policy/policy.h"
 #include "source/gitrepo.h"
 
+/* Sets commit and ref; the blob id comes from pipeline_scan_blob/pipeline_stamp_blob. */
 static void annotate(struct finding_list *out, size_t from, const struct blob_entry *e,
-                     const char *ref, const char *blob_hex)
+                     const char *ref)
 {
 	char commit[GIT_OID_HEXSZ + 1];
 	if (e->has_commit)
@@ -23,8 +24,6 @@ static void annotate(struct finding_list *out, size_t from, const struct blob_en
 			f->commit = xstrdup(commit);
 		if (ref && !f->ref)
 			f->ref = xstrdup(ref);
-		if (!f->blob)
-			f->blob = xstrdup(blob_hex);
 	}
 }
 
@@ -34,9 +33,10 @@ void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobs
 	const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
 	const char *ref = o->refs ? o->refs[e->group] : NULL;
 	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
-	struct scan_ctx ctx = {.limits = o->limits, .policy = pol, .out = out, .blob_id = hex};
-	git_odb_object *obj = NULL;
 	size_t size = 0, n0 = out->n;
+	struct scan_ctx ctx = {
+		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0, .blob_id = hex};
+	git_odb_object *obj = NULL;
 
 	git_oid_tostr(hex, sizeof(hex), &e->id);
 	int rc = gitrepo_read_blob(odb, &e->id, o->limits->file_bytes, &obj, &size, err, sizeof(err));
@@ -49,7 +49,8 @@ void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobs
 	else
 		pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
 	git_odb_object_free(obj);
-	annotate(out, n0, e, ref, hex);
+	pipeline_stamp_blob(&ctx, hex); /* the read and size errors above, too */
+	annotate(out, n0, e, ref);
 	policy_apply(pol, out, n0);
 }
 
