@@ -1,8 +1,8 @@
 /*
  * pipeline: the single path every blob takes: unpack containers (recursing),
  * then run the detectors. Budgets are enforced by unpack/; this file only
- * resets them per top-level blob, joins the two stages and stamps the blob id
- * on what they found.
+ * resets them per top-level blob and joins the two stages; callers stamp the
+ * blob id on what was found (pipeline_stamp_blob).
  */
 #include "core/pipeline.h"
 
@@ -26,10 +26,7 @@ int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned ch
 {
 	ctx->inflated = 0;
 	ctx->blob_first = ctx->out->n;
-	int rc = pipeline_scan_member(ctx, path, data, len, 0);
-	if (ctx->blob_id)
-		pipeline_stamp_blob(ctx, ctx->blob_id);
-	return rc;
+	return pipeline_scan_member(ctx, path, data, len, 0);
 }
 
 void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)

@@ -33,12 +33,10 @@ struct scan_ctx {
 	struct finding_list *out;    /* findings are appended here */
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
-	const char *blob_id;         /* hex id of the top-level git blob, or NULL */
 };
 
 /*
- * Scans one top-level blob: resets the per-blob budget, then pipeline_scan_member;
- * with ctx->blob_id set, stamps it on the new findings (pipeline_stamp_blob).
+ * Scans one top-level blob: resets the per-blob budget, then pipeline_scan_member.
  * Returns 0, or -1 on an internal error (already reported as a scan-error finding).
  */
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,

@@ -11,7 +11,7 @@
 #include "policy/policy.h"
 #include "source/gitrepo.h"
 
-/* Sets commit and ref; the blob id comes from pipeline_scan_blob/pipeline_stamp_blob. */
+/* Sets commit and ref (the blob id: pipeline_stamp_blob). */
 static void annotate(struct finding_list *out, size_t from, const struct blob_entry *e,
                      const char *ref)
 {
@@ -35,7 +35,7 @@ void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobs
 	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
 	size_t size = 0, n0 = out->n;
 	struct scan_ctx ctx = {
-		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0, .blob_id = hex};
+		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0};
 	git_odb_object *obj = NULL;
 
 	git_oid_tostr(hex, sizeof(hex), &e->id);
@@ -49,7 +49,7 @@ void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobs
 	else
 		pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
 	git_odb_object_free(obj);
-	pipeline_stamp_blob(&ctx, hex); /* the read and size errors above, too */
+	pipeline_stamp_blob(&ctx, hex); /* findings and the read and size errors above */
 	annotate(out, n0, e, ref);
 	policy_apply(pol, out, n0);
 }
