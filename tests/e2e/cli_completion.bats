@@ -5,9 +5,7 @@ load ../lib/helpers
 
 setup() {
 	setup_tmp
-	mkdir bin
-	ln -s "$STATEGUARD" bin/stateguard
-	PATH="$TMP/bin:$PATH"
+	stateguard_on_path
 	# shellcheck source=/dev/null
 	source "$SG_ROOT/contrib/stateguard.bash-completion"
 }

@@ -6,9 +6,7 @@ load ../lib/helpers
 
 setup() {
 	setup_tmp
-	mkdir bin
-	ln -s "$STATEGUARD" bin/stateguard
-	PATH="$TMP/bin:$PATH"
+	stateguard_on_path
 	# The shell of the `script: - |` block of the GitLab CI job in docs/ci.md.
 	awk '/^```yaml/ {y = 1; next} /^```/ {y = 0} y && /^  script:/ {s = 1; next}
 	     s && /^    - \|/ {b = 1; next} b && /^      / {sub(/^      /, ""); print; next} b {exit}' \

@@ -8,9 +8,8 @@ setup() {
 	setup_tmp
 	command -v pre-commit >/dev/null || skip "pre-commit is not installed (run ./install.sh)"
 	git -C "$SG_ROOT" rev-parse --git-dir >/dev/null 2>&1 || skip "$SG_ROOT is not a git checkout"
-	mkdir bin
-	ln -s "$STATEGUARD" bin/stateguard
-	export PATH="$TMP/bin:$PATH" PRE_COMMIT_HOME="$TMP/pre-commit-cache"
+	stateguard_on_path
+	export PRE_COMMIT_HOME="$TMP/pre-commit-cache"
 	# A clean clone: what a user's config points at. The work tree's own
 	# .pre-commit-hooks.yaml is copied over so uncommitted edits are what is tested.
 	git clone -q "$SG_ROOT" hookrepo

@@ -168,8 +168,10 @@ def zip_bytes(members, method=zipfile.ZIP_DEFLATED):
 
 
 def tar_header(name, size_field, typeflag=b"0"):
+    """One ustar header with a raw 12-byte size field and a valid checksum (name: str or bytes)."""
+    name = name.encode() if isinstance(name, str) else name
     h = bytearray(512)
-    h[0:len(name)] = name.encode()
+    h[0:len(name)] = name
     h[100:108] = b"0000644\0"
     h[108:116] = b"0000000\0"
     h[116:124] = b"0000000\0"

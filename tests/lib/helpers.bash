@@ -21,6 +21,13 @@ teardown_tmp() {
 
 sg() { "$STATEGUARD" "$@"; }
 
+# Puts the binary under test on PATH as `stateguard` (for scripts that call it by name).
+stateguard_on_path() {
+	mkdir -p "$TMP/bin"
+	ln -sf "$STATEGUARD" "$TMP/bin/stateguard"
+	export PATH="$TMP/bin:$PATH"
+}
+
 fixtures() { python3 "$SG_ROOT/tests/lib/fixtures.py" "$@"; }
 
 # assert_output_contains STRING: $output (from `run`) contains STRING.

@@ -16,6 +16,8 @@ import tarfile
 import zipfile
 import zlib
 
+from archive_fixtures import tar_header  # a sibling in tests/lib
+
 LINEAGE = "6f1c0d7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 MiB = 1 << 20
 
@@ -108,23 +110,6 @@ def tar_lib(files, mode="w"):
             ti.size, ti.mtime = len(data), 1700000000
             t.addfile(ti, io.BytesIO(data))
     return b.getvalue()
-
-
-def tar_header(name, size_field, typeflag=b"0"):
-    """One ustar header with a raw 12-byte size field and a valid checksum."""
-    h = bytearray(512)
-    h[0:len(name)] = name
-    h[100:108] = b"0000644\0"
-    h[108:116] = b"0000000\0"
-    h[116:124] = b"0000000\0"
-    h[124:136] = size_field
-    h[136:148] = b"14536615400\0"
-    h[156:157] = typeflag
-    h[257:263] = b"ustar\0"
-    h[263:265] = b"00"
-    h[148:156] = b" " * 8
-    h[148:156] = b"%06o\0 " % sum(h)
-    return bytes(h)
 
 
 # --- the kinds -------------------------------------------------------------
