@@ -6,7 +6,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 DESTDIR ?=
 
-PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto
+PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 
@@ -54,6 +54,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSG) $(wildcard tests/unit/*.h)
 
 # The regression replay compiles the fuzz targets themselves (tests/unit/test_regress.c).
 $(BUILD)/tests/test_regress: $(wildcard fuzz/*.c fuzz/*.h)
+$(BUILD)/tests/test_packread: fuzz/pack_build.h
 
 test: $(BIN) $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
@@ -105,7 +106,7 @@ $(FUZZ_BUILD)/libstateguard.a: $(FUZZ_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_BUILD)/libstateguard.a
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) $(FUZZ_BUILD)/libstateguard.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libstateguard.a \
 	    $(PKG_LIBS)
 

@@ -264,6 +264,27 @@ def main():
     for i, (name, data) in enumerate(sorted(HCL.items())):
         write(os.path.join(out, "fuzz_prefilter"), "hcl_" + name.replace("/", "_"),
               bytes([(i * 53) % 256]) + data)
+    for name, data in packs().items():
+        write(os.path.join(out, "fuzz_packread"), name, data)
+
+
+def packs():
+    """fuzz_packread inputs: [cache][cap] then entries [type][base][flags][len][bytes]
+    (flags 8 = honest size, zlib)."""
+    def entry(t, base, payload, flags=8):
+        return bytes([t, base, flags, len(payload)]) + payload
+    blob = b'{"version": 4, "serial": 1, "lineage": "x", "resources": []}\n'
+    n = len(blob)
+    # copy 8 bytes from 1, insert 3; then copy the whole result again
+    delta = bytes([n, 11, 0x91, 1, 8, 3]) + b"abc"
+    again = bytes([11, 11, 0x90, 11])
+    return {
+        "whole": b"\x02\x00" + entry(3, 0, blob) + entry(2, 0, b"100644 a\0" + b"\x11" * 20),
+        "ofs_chain": b"\x02\x00" + entry(3, 0, blob) + entry(6, 0, delta) + entry(6, 1, again),
+        "ref_chain": b"\x01\x03" + entry(3, 0, blob) + entry(7, 0, delta) + entry(7, 1, again),
+        "cycle": b"\x00\x00" + entry(7, 1, again) + entry(7, 0, again),
+        "lying": b"\x03\x02" + entry(3, 0, blob, 9) + entry(6, 0, delta, 1),
+    }
 
 
 if __name__ == "__main__":

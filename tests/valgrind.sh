@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # tests/valgrind.sh: runs a representative subset of stateguard under valgrind
 # (memcheck, full leak check): scans of a state, a zip, a tar.gz, a saved plan,
-# a directory and JSON output, and pre-commit, pre-push and pre-receive in real
-# repositories. Fails if valgrind reports any error or definite leak (its own
-# exit status 99, so that stateguard's 1 = blocked stays distinct) or if a run
-# does not end with the exit status it should.
+# a directory and JSON output; pre-commit, pre-push and pre-receive in real
+# repositories; history over a delta-packed one. Fails if valgrind reports any
+# error or definite leak (its own exit status 99, so that stateguard's
+# 1 = blocked stays distinct) or if a run does not end with the exit status
+# it should.
 set -u
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$PWD/build/stateguard}
@@ -84,6 +85,14 @@ echo "$(git rev-parse main) $(git rev-parse side) refs/heads/main" >"$TMP/receiv
 git checkout -q main && git branch -q -D side
 cd "$TMP/repo/.git"
 check 1 "pre-receive (no quarantine) of a state push" env GIT_DIR=. "$BIN" pre-receive <"$TMP/receive"
+
+# history over a pack with delta chains (source/packread.c), threads and all
+cd "$TMP/repo"
+for i in 1 2 3 4 5 6; do
+	seq 1 $((300 + i)) >lines.txt && git add lines.txt && git commit -q --no-verify -m "lines $i"
+done
+git gc -q --aggressive
+check 1 "history --all of a packed repository" "$BIN" history --all --format json
 
 echo "valgrind: $pass passed, $fail failed"
 ((fail == 0))

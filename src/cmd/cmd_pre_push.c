@@ -161,7 +161,7 @@ int cmd_pre_push(int argc, char **argv)
 	}
 	scan_limits_default(&limits);
 	policy_limits(nrefs ? pols[0] : NULL, &limits);
-	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames};
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, NULL};
 	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
 	goto done;

@@ -19,8 +19,7 @@ static int parse_blob(struct policy **out, git_repository *repo, const git_oid *
                       const char *name, char *err, size_t errsz)
 {
 	git_odb *odb = NULL;
-	git_odb_object *obj = NULL;
-	size_t size;
+	struct gitrepo_obj obj;
 	char rerr[256];
 	int rc = -1;
 
@@ -28,14 +27,14 @@ static int parse_blob(struct policy **out, git_repository *repo, const git_oid *
 		snprintf(err, errsz, "%s: cannot open the object store: %s", name, gitrepo_errmsg());
 		return -1;
 	}
-	int e = gitrepo_read_blob(odb, id, CONFIG_MAX, &obj, &size, rerr, sizeof(rerr));
+	int e = gitrepo_read_blob(odb, NULL, id, CONFIG_MAX, &obj, rerr, sizeof(rerr));
 	if (e < 0)
 		snprintf(err, errsz, "%s: %s", name, rerr);
 	else if (e > 0)
 		snprintf(err, errsz, "%s: larger than 16 MiB, not a config", name);
 	else
-		rc = policy_parse(out, name, git_odb_object_data(obj), size, err, errsz);
-	git_odb_object_free(obj);
+		rc = policy_parse(out, name, (const char *)obj.data, obj.size, err, errsz);
+	gitrepo_obj_release(&obj);
 	git_odb_free(odb);
 	return rc;
 }

@@ -27,28 +27,28 @@ static void annotate(struct finding_list *out, size_t from, const struct blob_en
 	}
 }
 
-void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobscan_opts *o,
-                    struct finding_list *out)
+void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_entry *e,
+                    const struct blobscan_opts *o, struct finding_list *out)
 {
 	const struct policy *pol = o->policies ? o->policies[e->group] : NULL;
 	const char *ref = o->refs ? o->refs[e->group] : NULL;
 	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
-	size_t size = 0, n0 = out->n;
+	size_t n0 = out->n;
 	struct scan_ctx ctx = {
 		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0};
-	git_odb_object *obj = NULL;
+	struct gitrepo_obj obj;
 
 	git_oid_tostr(hex, sizeof(hex), &e->id);
-	int rc = gitrepo_read_blob(odb, &e->id, o->limits->file_bytes, &obj, &size, err, sizeof(err));
+	int rc = gitrepo_read_blob(odb, pc, &e->id, o->limits->file_bytes, &obj, err, sizeof(err));
 	if (rc < 0)
 		finding_list_add_error(out, e->path, "%s", err);
 	else if (rc > 0)
 		finding_list_add_error(out, e->path, "blob is %s, above the %s file limit: not examined",
-		                       util_human_bytes(size, hb, sizeof(hb)),
+		                       util_human_bytes(obj.size, hb, sizeof(hb)),
 		                       util_human_bytes(o->limits->file_bytes, lim, sizeof(lim)));
 	else
-		pipeline_scan_blob(&ctx, e->path, git_odb_object_data(obj), size);
-	git_odb_object_free(obj);
+		pipeline_scan_blob(&ctx, e->path, obj.data, obj.size);
+	gitrepo_obj_release(&obj);
 	pipeline_stamp_blob(&ctx, hex); /* findings and the read and size errors above */
 	annotate(out, n0, e, ref);
 	policy_apply(pol, out, n0);
@@ -62,8 +62,11 @@ int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, s
 		finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
 		return 0;
 	}
+	struct packread_cache *pc = o->packs ? packread_cache_new(o->packs, PACKREAD_CACHE_BYTES)
+	                                     : NULL;
 	for (size_t i = from; i < to && i < blobset_count(set); i++)
-		blobscan_entry(odb, blobset_at(set, i), o, out);
+		blobscan_entry(odb, pc, blobset_at(set, i), o, out);
+	packread_cache_free(pc);
 	git_odb_free(odb);
 	return 0;
 }

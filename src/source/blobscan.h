@@ -15,16 +15,19 @@
 #include "core/finding.h"
 #include "core/pipeline.h"
 #include "source/blobset.h"
+#include "source/packread.h"
 
 struct blobscan_opts {
 	const struct scan_limits *limits;
 	const struct policy *const *policies; /* indexed by entry group; NULL: built-in rules */
 	const char *const *refs;              /* indexed by entry group; NULL: no ref */
+	const struct packread *packs;         /* read blobs through these first; NULL: libgit2 */
 };
 
-/* Reads and scans one entry from odb; an unreadable blob becomes a scan error. */
-void blobscan_entry(git_odb *odb, const struct blob_entry *e, const struct blobscan_opts *o,
-                    struct finding_list *out);
+/* Reads (through pc, if given, else odb) and scans one entry; an unreadable blob becomes a
+ * scan error. */
+void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_entry *e,
+                    const struct blobscan_opts *o, struct finding_list *out);
 
 /* Scans the slice; unreadable blobs become scan errors and the scan goes on. Returns 0. */
 int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,

@@ -47,6 +47,7 @@ struct worker {
 	struct blobscan_par *par;
 	git_repository *repo;
 	git_odb *odb;
+	struct packread_cache *pc; /* NULL: libgit2 reads every blob */
 	pthread_t th;
 	int running;
 	struct finding_list out;
@@ -70,7 +71,7 @@ struct blobscan_par {
 static void scan_item(struct worker *w, const struct item *it)
 {
 	size_t n0 = w->out.n;
-	blobscan_entry(w->odb, it->e, w->par->o, &w->out);
+	blobscan_entry(w->odb, w->pc, it->e, w->par->o, &w->out);
 	if (w->out.n == n0)
 		return;
 	xgrow((void **)&w->segs, &w->cap, w->nsegs + 1, sizeof(*w->segs));
@@ -145,8 +146,10 @@ struct blobscan_par *blobscan_par_start(git_repository *repo, const struct blobs
 			w->repo = NULL;
 			continue; /* fewer workers: same result, slower */
 		}
+		w->pc = o->packs ? packread_cache_new(o->packs, PACKREAD_CACHE_BYTES) : NULL;
 		w->running = pthread_create(&w->th, NULL, worker_run, w) == 0;
 		if (!w->running) {
+			packread_cache_free(w->pc);
 			git_odb_free(w->odb);
 			git_repository_free(w->repo);
 			memset(w, 0, sizeof(*w));
@@ -191,7 +194,7 @@ void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct fi
 			finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
 		} else {
 			for (size_t i = 0; i < p->nq; i++)
-				blobscan_entry(odb, p->q[i].e, p->o, out);
+				blobscan_entry(odb, NULL, p->q[i].e, p->o, out);
 		}
 		git_odb_free(odb);
 	}
@@ -218,6 +221,7 @@ void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct fi
 		p->w[t].out.n = 0; /* ownership of every finding moved to out */
 		finding_list_free(&p->w[t].out);
 		free(p->w[t].segs);
+		packread_cache_free(p->w[t].pc);
 		git_odb_free(p->w[t].odb);
 		git_repository_free(p->w[t].repo);
 	}

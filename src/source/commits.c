@@ -235,27 +235,30 @@ done:
 }
 
 /* The tree of a commit from its raw text ("tree <hex>\n" comes first): no full parse. */
-static int commit_tree_id(git_odb *odb, const git_oid *id, git_oid *tree)
+static int commit_tree_id(git_odb *odb, struct packread_cache *pc, const git_oid *id,
+                          git_oid *tree)
 {
-	git_odb_object *obj = NULL;
+	struct gitrepo_obj obj;
+	char err[256];
 	int rc = -1;
-	if (git_odb_read(&obj, odb, id) < 0)
+	if (gitrepo_read_object(odb, pc, id, GIT_OBJECT_COMMIT, UINT64_MAX, &obj, err,
+	                        sizeof(err)) != 0)
 		return -1;
-	const char *d = git_odb_object_data(obj);
-	if (git_odb_object_type(obj) == GIT_OBJECT_COMMIT &&
-	    git_odb_object_size(obj) >= 5 + GIT_OID_HEXSZ + 1 && !memcmp(d, "tree ", 5) &&
+	const char *d = (const char *)obj.data;
+	if (obj.size >= 5 + GIT_OID_HEXSZ + 1 && !memcmp(d, "tree ", 5) &&
 	    d[5 + GIT_OID_HEXSZ] == '\n' && git_oid_fromstrn(tree, d + 5, GIT_OID_HEXSZ) == 0)
 		rc = 0;
-	git_odb_object_free(obj);
+	gitrepo_obj_release(&obj);
 	return rc;
 }
 
-int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobset *set,
-                           struct oidset *seen_trees, struct finding_list *errors,
-                           size_t *ncommits, void (*after)(void *arg), void *arg, char *err,
-                           size_t errsz)
+int commits_collect_unique(git_repository *repo, const struct packread *packs,
+                           git_revwalk *walk, struct blobset *set, struct oidset *seen_trees,
+                           struct finding_list *errors, size_t *ncommits,
+                           void (*after)(void *arg), void *arg, char *err, size_t errsz)
 {
 	git_odb *odb = NULL;
+	struct packread_cache *pc = NULL;
 	git_oid id;
 	int e, rc = -1;
 	size_t n = 0;
@@ -264,6 +267,8 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 		snprintf(err, errsz, "cannot open the object store: %s", gitrepo_errmsg());
 		return -1;
 	}
+	if (packs)
+		pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
 	while ((e = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
 		char hex[GIT_OID_HEXSZ + 1]; /* filled only for an error */
@@ -271,14 +276,15 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 		int r;
 		if (n++ == 0)
 			sg_trace("history: first commit of the walk");
-		if (commit_tree_id(odb, &id, &tree) == 0) {
-			r = treewalk_unique(odb, seen_trees, &tree, &id, set, err, errsz);
+		if (commit_tree_id(odb, pc, &id, &tree) == 0) {
+			r = treewalk_unique(odb, pc, seen_trees, &tree, &id, set, err, errsz);
 		} else if (git_commit_lookup(&c, repo, &id) < 0) { /* libgit2 words the error */
 			snprintf(err, errsz, "commit %s cannot be read: %s",
 			         git_oid_tostr(hex, sizeof(hex), &id), gitrepo_errmsg());
 			r = -1;
 		} else {
-			r = treewalk_unique(odb, seen_trees, git_commit_tree_id(c), &id, set, err, errsz);
+			r = treewalk_unique(odb, pc, seen_trees, git_commit_tree_id(c), &id, set, err,
+			                    errsz);
 		}
 		git_commit_free(c);
 		if (r < 0)
@@ -295,6 +301,7 @@ int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobs
 done:
 	if (ncommits)
 		*ncommits += n;
+	packread_cache_free(pc);
 	git_odb_free(odb);
 	return rc;
 }

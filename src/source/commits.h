@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "core/finding.h"
+#include "source/packread.h"
 #include "source/blobset.h"
 
 /*
@@ -55,12 +56,13 @@ int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set
  * commit of the walk had (treewalk_unique: each tree read once). An unreadable commit or
  * tree is recorded in `errors` as a scan error and the walk goes on; a walk error is fatal
  * (-1, err set). `after` (optional) is called after each commit, e.g. to hand the new
- * entries of set to scanning workers.
+ * entries of set to scanning workers. Commits and trees are read through `packs` when
+ * given (NULL: libgit2 alone).
  */
-int commits_collect_unique(git_repository *repo, git_revwalk *walk, struct blobset *set,
-                           struct oidset *seen_trees, struct finding_list *errors,
-                           size_t *ncommits, void (*after)(void *arg), void *arg, char *err,
-                           size_t errsz);
+int commits_collect_unique(git_repository *repo, const struct packread *packs,
+                           git_revwalk *walk, struct blobset *set, struct oidset *seen_trees,
+                           struct finding_list *errors, size_t *ncommits,
+                           void (*after)(void *arg), void *arg, char *err, size_t errsz);
 
 /*
  * pre-receive with a quarantine: walks back from `tips` through commits absent from

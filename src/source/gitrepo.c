@@ -85,32 +85,63 @@ int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t
 	return rc < 0 ? -1 : 0;
 }
 
-int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_object **obj,
-                      size_t *size, char *err, size_t errsz)
+void gitrepo_obj_release(struct gitrepo_obj *o)
 {
-	git_object_t type;
-	char hex[GIT_OID_HEXSZ + 1];
+	git_odb_object_free(o->odb_obj);
+	free(o->own);
+	memset(o, 0, sizeof(*o));
+}
 
-	*obj = NULL;
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (git_odb_read_header(size, &type, odb, id) < 0) {
-		snprintf(err, errsz, "object %s cannot be read (missing or corrupt): %s", hex,
-		         gitrepo_errmsg());
+int gitrepo_read_object(git_odb *odb, struct packread_cache *pc, const git_oid *id,
+                        git_object_t want, uint64_t max, struct gitrepo_obj *out, char *err,
+                        size_t errsz)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = PACKREAD_NOT_HERE;
+
+	memset(out, 0, sizeof(*out));
+	if (pc) {
+		rc = packread_read(pc, id, max, &out->own, &out->size, &out->type, err, errsz);
+		out->data = out->own;
+	}
+	if (rc == PACKREAD_NOT_HERE || rc < 0) { /* libgit2 reads it, or says why it cannot */
+		if (git_odb_read_header(&out->size, &out->type, odb, id) < 0) {
+			snprintf(err, errsz, "object %s cannot be read (missing or corrupt): %s",
+			         git_oid_tostr(hex, sizeof(hex), id), gitrepo_errmsg());
+			return -1;
+		}
+		rc = out->size > max ? PACKREAD_TOO_BIG : PACKREAD_OK;
+	}
+	if (want != GIT_OBJECT_ANY && out->type != want) {
+		snprintf(err, errsz, "object %s is a %s, expected a %s",
+		         git_oid_tostr(hex, sizeof(hex), id), git_object_type2string(out->type),
+		         git_object_type2string(want));
+		gitrepo_obj_release(out);
 		return -1;
 	}
-	if (type != GIT_OBJECT_BLOB) {
-		snprintf(err, errsz, "object %s is a %s, expected a blob", hex, git_object_type2string(type));
-		return -1;
-	}
-	if (*size > max)
+	if (rc == PACKREAD_TOO_BIG) {
+		size_t size = out->size;
+		gitrepo_obj_release(out); /* keeps nothing but the size */
+		out->size = size;
 		return 1;
-	if (git_odb_read(obj, odb, id) < 0) {
-		snprintf(err, errsz, "blob %s cannot be read: %s", hex, gitrepo_errmsg());
-		*obj = NULL;
+	}
+	if (out->data)
+		return 0;
+	if (git_odb_read(&out->odb_obj, odb, id) < 0) {
+		snprintf(err, errsz, "%s %s cannot be read: %s", git_object_type2string(out->type),
+		         git_oid_tostr(hex, sizeof(hex), id), gitrepo_errmsg());
+		out->odb_obj = NULL;
 		return -1;
 	}
-	*size = git_odb_object_size(*obj);
+	out->data = git_odb_object_data(out->odb_obj);
+	out->size = git_odb_object_size(out->odb_obj);
 	return 0;
+}
+
+int gitrepo_read_blob(git_odb *odb, struct packread_cache *pc, const git_oid *id, uint64_t max,
+                      struct gitrepo_obj *out, char *err, size_t errsz)
+{
+	return gitrepo_read_object(odb, pc, id, GIT_OBJECT_BLOB, max, out, err, errsz);
 }
 
 int gitrepo_git_start(struct gitrepo_child *c, const char *const *argv, char *err, size_t errsz)

@@ -1,7 +1,7 @@
 /*
  * gitrepo: opening the repository a hook runs in, the way git describes it to
- * the hook (GIT_DIR, GIT_WORK_TREE, GIT_QUARANTINE_PATH), reading blobs
- * within a size cap, and running git itself for what libgit2 1.5.1 cannot do
+ * the hook (GIT_DIR, GIT_WORK_TREE, GIT_QUARANTINE_PATH), reading objects
+ * within a size cap (through packread when the caller has one), and running git itself for what libgit2 1.5.1 cannot do
  * (the index's cache-tree). It knows nothing of scanning or policy.
  */
 #ifndef SG_GITREPO_H
@@ -12,6 +12,8 @@
 #include <sys/types.h>
 
 #include <git2.h>
+
+#include "source/packread.h"
 
 /* Once per process, before any thread: strict hash verification off (objects are local or
  * already hashed by index-pack), which doubles blob read speed. */
@@ -34,12 +36,31 @@ int gitrepo_open(git_repository **out, const char *path, char *err, size_t errsz
  */
 int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t errsz);
 
+/* An object's bytes, read by gitrepo_read_object; gitrepo_obj_release frees them. */
+struct gitrepo_obj {
+	const unsigned char *data; /* NUL-terminated after size bytes */
+	size_t size;
+	git_object_t type;
+	git_odb_object *odb_obj; /* read by libgit2, or */
+	unsigned char *own;      /* read by packread */
+};
+
+void gitrepo_obj_release(struct gitrepo_obj *o);
+
 /*
- * Reads a blob whole. Returns 0 with *obj set, 1 if it is larger than max (then *size is
- * its size and *obj NULL), -1 with err set if it is missing or unreadable.
+ * Reads object `id` whole: through pc (packread) when it is given and holds the object, else
+ * through libgit2 (which also gets the last word when packread finds an entry corrupt).
+ * `want` is a type the object must have, or GIT_OBJECT_ANY. Returns 0 with *out set, 1 if
+ * it is larger than max (then out->size is its size, nothing is read), -1 with err set if
+ * it is missing, unreadable or of another type.
  */
-int gitrepo_read_blob(git_odb *odb, const git_oid *id, uint64_t max, git_odb_object **obj,
-                      size_t *size, char *err, size_t errsz);
+int gitrepo_read_object(git_odb *odb, struct packread_cache *pc, const git_oid *id,
+                        git_object_t want, uint64_t max, struct gitrepo_obj *out, char *err,
+                        size_t errsz);
+
+/* gitrepo_read_object for a blob. */
+int gitrepo_read_blob(git_odb *odb, struct packread_cache *pc, const git_oid *id, uint64_t max,
+                      struct gitrepo_obj *out, char *err, size_t errsz);
 
 /*
  * Runs `git ARGV...` with the current environment and directory and captures its stdout

@@ -161,6 +161,7 @@ done:
 
 struct uwalk {
 	git_odb *odb;
+	struct packread_cache *pc;
 	struct oidset *seen;
 	struct blobset *set;
 	const git_oid *commit;
@@ -172,8 +173,8 @@ struct uwalk {
 
 static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned depth)
 {
-	git_odb_object *obj = NULL;
-	char hex[GIT_OID_HEXSZ + 1]; /* filled only for an error message */
+	struct gitrepo_obj obj;
+	char hex[GIT_OID_HEXSZ + 1], rerr[256]; /* filled only for an error message */
 	int rc = -1;
 
 	if (depth > TREEWALK_MAX_DEPTH) {
@@ -181,19 +182,12 @@ static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned 
 		         w->path);
 		return -1;
 	}
-	if (git_odb_read(&obj, w->odb, id) < 0) {
-		git_oid_tostr(hex, sizeof(hex), id);
-		snprintf(w->err, w->errsz, "tree %s (%s) cannot be read: %s", plen ? w->path : "/", hex,
-		         gitrepo_errmsg());
+	if (gitrepo_read_object(w->odb, w->pc, id, GIT_OBJECT_TREE, UINT64_MAX, &obj, rerr,
+	                        sizeof(rerr)) != 0) {
+		snprintf(w->err, w->errsz, "tree at %s: %s", plen ? w->path : "/", rerr);
 		return -1;
 	}
-	if (git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-		git_oid_tostr(hex, sizeof(hex), id);
-		snprintf(w->err, w->errsz, "object %s at %s is a %s, expected a tree", hex,
-		         plen ? w->path : "/", git_object_type2string(git_odb_object_type(obj)));
-		goto done;
-	}
-	const unsigned char *p = git_odb_object_data(obj), *end = p + git_odb_object_size(obj);
+	const unsigned char *p = obj.data, *end = p + obj.size;
 	while (p < end) {
 		unsigned mode = 0;
 		const unsigned char *q = p;
@@ -228,14 +222,15 @@ static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned 
 	}
 	rc = 0;
 done:
-	git_odb_object_free(obj);
+	gitrepo_obj_release(&obj);
 	return rc;
 }
 
-int treewalk_unique(git_odb *odb, struct oidset *seen_trees, const git_oid *tree,
-                    const git_oid *commit, struct blobset *set, char *err, size_t errsz)
+int treewalk_unique(git_odb *odb, struct packread_cache *pc, struct oidset *seen_trees,
+                    const git_oid *tree, const git_oid *commit, struct blobset *set, char *err,
+                    size_t errsz)
 {
-	struct uwalk w = {odb, seen_trees, set, commit, NULL, 0, err, errsz};
+	struct uwalk w = {odb, pc, seen_trees, set, commit, NULL, 0, err, errsz};
 	if (!oidset_add(seen_trees, tree, NULL))
 		return 0;
 	xgrow((void **)&w.path, &w.cap, 1, 1);

@@ -130,6 +130,52 @@ assert len(f)==1 and f[0]["commit"]==sys.argv[2], f' "$(printf '%s' "$output" | 
 	assert_output_contains "history: walked $commits commits, $trees trees, $blobs unique blobs"
 }
 
+@test "a packed history with delta chains reports exactly what its loose objects did" {
+	mkdir -p env
+	for i in $(seq 1 40); do
+		state_json | sed "s/\"serial\":3/\"serial\":$((i + 10))/; s/vpc-1/vpc-$i/" >env/prod.tfstate
+		seq 1 $((200 + i)) | sed "s/^/variable line /" >env/vars.tf
+		git add env && git commit -q -m "env $i"
+	done
+	run sg history --format json
+	assert_status 1
+	local loose=$output
+	git gc -q --aggressive
+	[ -z "$(find .git/objects -path '*/objects/[0-9a-f][0-9a-f]/*' -type f)" ] # all packed now
+	deltas=$(git verify-pack -v .git/objects/pack/*.idx | awk 'NF >= 7 && $4 ~ /^[0-9]+$/' | wc -l)
+	((deltas > 40))
+	STATEGUARD_TRACE=1 run sg history --format json
+	assert_status 1
+	assert_output_contains "history: 1 pack read directly"
+	[ "$(printf '%s\n' "$output" | grep -v '^stateguard: trace')" = "$loose" ]
+	python3 -c 'import json,sys
+f=[x for x in json.loads(sys.argv[1])["findings"] if x["rule"]=="tf-state"]
+assert len(f)==41, len(f)' "$loose"
+}
+
+@test "a damaged entry in a pack is reported with its path, the rest still audited, exit 2" {
+	head -c 3000 /dev/urandom | base64 >noise.txt # incompressible: no delta, no base
+	git add noise.txt && git commit -q -m noise
+	git gc -q
+	blob=$(git rev-parse HEAD:noise.txt)
+	idx=$(ls .git/objects/pack/*.idx)
+	off=$(git show-index <"$idx" | awk -v b="$blob" '$2 == b {print $1}')
+	[ -n "$off" ]
+	chmod u+w "${idx%.idx}.pack"
+	python3 -c 'import sys
+p, off = sys.argv[1], int(sys.argv[2])
+with open(p, "r+b") as f:
+    f.seek(off + 40); b = f.read(8); f.seek(off + 40)
+    f.write(bytes(x ^ 0x5a for x in b))' "${idx%.idx}.pack" "$off"
+	run sg history --format json
+	assert_status 2
+	python3 -c 'import json,sys
+f=json.loads(sys.argv[1])["findings"]
+err=[x for x in f if x["rule"]=="scan-error"]
+assert any(x["path"]=="noise.txt" and sys.argv[2] in x["message"] for x in err), err
+assert any(x["rule"]=="tf-state" and x["path"]=="legacy/terraform.tfstate" for x in f), f' "$output" "$blob"
+}
+
 @test "a clean history passes" {
 	git init -q ../clean && cd ../clean
 	echo hi >a && git add a && git commit -q -m a
