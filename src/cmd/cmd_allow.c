@@ -90,34 +90,24 @@ int cmd_allow(int argc, char **argv)
 		return SG_EXIT_ERROR;
 	}
 
-	if (config) {
-		found = xstrdup(config);
-		root = realpath(".", NULL);
-	} else if (!(found = policy_discover(".", &root))) {
-		found = xstrdup(POLICY_FILE);
-		root = realpath(".", NULL);
-	}
-	if (!root) {
+	if (policy_locate(config, &found, &root) < 0) {
 		sg_error("cannot resolve the current directory: %s", strerror(errno));
 		goto done;
 	}
-	if (access(found, F_OK) == 0) {
-		if (policy_load_file(&pol, found, err, sizeof(err)) < 0) {
-			sg_error("%s", err);
-			goto done;
-		}
+	if (policy_load_rooted(&pol, found, root, 1, err, sizeof(err)) < 0) {
+		sg_error("%s", err);
+		goto done;
+	}
+	if (access(found, F_OK) == 0) { /* edited as JSON, so that nothing else in it changes */
 		int r = util_read_file(found, 64u << 20, &data, &len);
 		doc = r == 0 ? cJSON_ParseWithLength((const char *)data, len) : NULL;
 		if (!doc) {
 			sg_error("%s: cannot read the configuration again", found);
 			goto done;
 		}
-	} else {
-		doc = cJSON_CreateObject();
-		if (policy_parse(&pol, found, "{}", 2, err, sizeof(err)) < 0 || !doc)
-			goto done;
+	} else if (!(doc = cJSON_CreateObject())) {
+		goto done;
 	}
-	policy_set_root(pol, root);
 
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);

@@ -3,6 +3,7 @@
  * files and directories on disk (or stdin with "-") and reports. Its per-file
  * callback, scan_file_one, also serves allow.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,29 +68,24 @@ int scan_file_one(const char *path, const unsigned char *data, size_t len, const
 	return 0;
 }
 
-/* --config FILE, else the nearest .stateguard.json above the current directory. */
+/* --config FILE, else the nearest .stateguard.json at or above the current directory, else
+ * the built-in rules (policy_locate: the same root allow uses, so ids match). */
 static int scan_load_policy(const char *config, struct policy **pol)
 {
-	char err[600], *root = NULL, *found = NULL;
+	char err[600], *path = NULL, *root = NULL;
 	int rc = -1;
-	if (!config) {
-		found = policy_discover(".", &root);
-		if (!found)
-			return 0;
-		config = found;
-	} else {
-		root = realpath(".", NULL);
+	if (policy_locate(config, &path, &root) < 0) {
+		sg_error("cannot resolve the current directory: %s", strerror(errno));
+		return -1;
 	}
-	if (policy_load_file(pol, config, err, sizeof(err)) < 0) {
+	if (policy_load_rooted(pol, path, root, !config, err, sizeof(err)) < 0) {
 		sg_error("%s", err);
 		sg_error("fix the configuration: stateguard does not scan with a policy it cannot read");
 		goto done;
 	}
-	if (root)
-		policy_set_root(*pol, root);
 	rc = 0;
 done:
-	free(found);
+	free(path);
 	free(root);
 	return rc;
 }

@@ -615,7 +615,8 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
-char *policy_discover(const char *dir, char **root)
+/* The nearest .stateguard.json in dir or above; *root gets its directory. NULL if none. */
+static char *discover(const char *dir, char **root)
 {
 	char *d = realpath(dir, NULL);
 	*root = NULL;
@@ -640,6 +641,31 @@ char *policy_discover(const char *dir, char **root)
 	}
 	free(d);
 	return NULL;
+}
+
+int policy_locate(const char *file, char **path, char **root)
+{
+	*path = file ? NULL : discover(".", root);
+	if (*path)
+		return 0;
+	if (!(*root = realpath(".", NULL)))
+		return -1;
+	*path = xstrdup(file ? file : POLICY_FILE);
+	return 0;
+}
+
+int policy_load_rooted(struct policy **out, const char *path, const char *root, int missing_ok,
+                       char *err, size_t errsz)
+{
+	*out = NULL;
+	if (missing_ok && access(path, F_OK) != 0 && errno == ENOENT) {
+		if (policy_parse(out, path, "{}", 2, err, errsz) < 0)
+			return -1;
+	} else if (policy_load_file(out, path, err, errsz) < 0) {
+		return -1;
+	}
+	policy_set_root(*out, root);
+	return 0;
 }
 
 void policy_limits(const struct policy *p, struct scan_limits *l)

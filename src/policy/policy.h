@@ -30,10 +30,21 @@ int policy_load_file(struct policy **out, const char *path, char *err, size_t er
 void policy_free(struct policy *p);
 
 /*
- * Looks for .stateguard.json in `dir` and its parents. Returns the file's path
- * (caller frees) and its directory in *root (caller frees), or NULL if none.
+ * scan and allow: where their config is and what finding paths (and so FINDING-IDs) are
+ * relative to. `file` if given (relative to the current directory), else the nearest
+ * .stateguard.json in the current directory or above (relative to its directory), else
+ * .stateguard.json here, which need not exist. Returns 0 with *path and *root set (the
+ * caller frees both), or -1 with errno set if the current directory cannot be resolved.
  */
-char *policy_discover(const char *dir, char **root);
+int policy_locate(const char *file, char **path, char **root);
+
+/*
+ * Loads the config at `path` with finding paths relative to `root`. If it does not exist
+ * and missing_ok, the built-in rules, still relative to root: the ids scan prints are then
+ * the ones allow finds. Returns 0, or -1 with err set.
+ */
+int policy_load_rooted(struct policy **out, const char *path, const char *root, int missing_ok,
+                       char *err, size_t errsz);
 
 /*
  * Makes finding paths relative to `root` before globs are matched (scan of a

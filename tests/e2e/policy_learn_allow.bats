@@ -101,6 +101,25 @@ teardown() { teardown_tmp; }
 	assert_status 1
 }
 
+@test "without a config, an id scan prints for a path typed any way is one allow finds" {
+	mkdir -p work/envs && cd work
+	cp ../prod.tfstate envs/prod.json
+	for typed in ./envs/prod.json envs//prod.json "$PWD/envs/prod.json" envs/../envs/prod.json; do
+		run sg scan --format json "$typed"
+		assert_status 1
+		ids+=("$(python3 -c 'import json,sys; print([f for f in json.loads(sys.argv[1])["findings"] if f["rule"]=="tf-state"][0]["id"])' "$output")")
+	done
+	[ "${ids[0]}" = "${ids[1]}" ] && [ "${ids[0]}" = "${ids[2]}" ] && [ "${ids[0]}" = "${ids[3]}" ]
+	[ ! -e .stateguard.json ]
+	run sg allow "${ids[0]}" --reason "fixture for the id test"
+	assert_status 0
+	assert_output_contains "added allow[0]"
+	run sg scan --format json ./envs/prod.json
+	python3 -c 'import json,sys
+f=[x for x in json.loads(sys.argv[1])["findings"] if x["rule"]=="tf-state"][0]
+assert f["id"]==sys.argv[2] and f.get("allowed_by"), f' "$output" "${ids[0]}"
+}
+
 @test "allow needs a reason, a known id and a valid date" {
 	mkdir fx && cp prod.tfstate fx/s.json
 	run sg allow sg-000000000000 fx
