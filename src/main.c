@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <git2.h>
+#include <libdeflate.h>
 #include <zip.h>
 
 #include "cmd/commands.h"
@@ -61,8 +62,9 @@ static void version(void)
 	int maj = 0, min = 0, rev = 0;
 	git_libgit2_version(&maj, &min, &rev);
 	printf("stateguard %s\n", SG_VERSION);
-	printf("libgit2 %d.%d.%d, libzip %s, cJSON %s\n", maj, min, rev, zip_libzip_version(),
-	       cJSON_Version());
+	/* libdeflate 1.14 has no run-time version call: the headers' */
+	printf("libgit2 %d.%d.%d, libzip %s, cJSON %s, libdeflate %s\n", maj, min, rev,
+	       zip_libzip_version(), cJSON_Version(), LIBDEFLATE_VERSION_STRING);
 }
 
 /* Edit distance between two short names, capped: enough to suggest a command. */

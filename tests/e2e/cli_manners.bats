@@ -23,6 +23,7 @@ state_file() {
 	assert_status 0
 	[[ ${lines[0]} =~ ^stateguard\ [0-9]+\.[0-9]+\.[0-9]+ ]] || { echo "$output"; false; }
 	assert_output_contains "libgit2 1.5"
+	assert_output_contains "libdeflate 1."
 	[[ -z $stderr ]]
 }
 
