@@ -257,8 +257,8 @@ int cmd_history(int argc, char **argv)
 	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;
 	oidset_init(&seen_trees);
-	if (commits_collect_unique(h.repo, packs, h.walk, &h.set, &seen_trees, &h.findings, &ncommits,
-	                           feed, &hf, h.err, sizeof(h.err)) < 0)
+	if (commits_collect_unique(h.repo, packs, h.walk, &h.set, &seen_trees, &h.findings,
+	                           &ncommits, feed, &hf, h.err, sizeof(h.err)) < 0)
 		finding_list_add_error(&h.findings, "", "%s; the audit covers only the commits read",
 		                       h.err);
 	for (size_t k = 0; k < h.nlater; k++)

@@ -283,8 +283,8 @@ int commits_collect_unique(git_repository *repo, const struct packread *packs,
 			         git_oid_tostr(hex, sizeof(hex), &id), gitrepo_errmsg());
 			r = -1;
 		} else {
-			r = treewalk_unique(odb, pc, seen_trees, git_commit_tree_id(c), &id, set, err,
-			                    errsz);
+			r = treewalk_unique(odb, pc, seen_trees, git_commit_tree_id(c), &id, set,
+			                    err, errsz);
 		}
 		git_commit_free(c);
 		if (r < 0)

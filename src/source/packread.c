@@ -40,7 +40,15 @@
 #define CACHE_BUCKETS 8192
 #define NIL 0u                   /* cache indices are 1-based */
 
-enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
+/* entry types as the pack format numbers them (5 is unused) */
+enum {
+	OBJ_COMMIT = 1,
+	OBJ_TREE = 2,
+	OBJ_BLOB = 3,
+	OBJ_TAG = 4,
+	OBJ_OFS_DELTA = 6,
+	OBJ_REF_DELTA = 7,
+};
 
 struct pack {
 	const unsigned char *idx, *data; /* mapped (or borrowed) */
@@ -100,7 +108,8 @@ static uint64_t be64(const unsigned char *p)
 static int pack_check(struct pack *p, char *err, size_t errsz)
 {
 	const unsigned char *x = p->idx;
-	if (p->idxlen < IDX_HEADER + 2 * OID_LEN || memcmp(x, "\377tOc", 4) != 0 || be32(x + 4) != 2) {
+	if (p->idxlen < IDX_HEADER + 2 * OID_LEN || memcmp(x, "\377tOc", 4) != 0 ||
+	    be32(x + 4) != 2) {
 		snprintf(err, errsz, "not a version-2 pack index");
 		return -1;
 	}
@@ -307,8 +316,8 @@ static int entry_inflate(struct packread_cache *c, const struct entry *e, unsign
 {
 	const struct pack *p = e->p;
 	/* a NULL actual size makes a shorter stream an error (LIBDEFLATE_SHORT_OUTPUT) */
-	if (libdeflate_zlib_decompress(c->dec, p->data + e->data_off,
-	                               (size_t)(p->len - OID_LEN - e->data_off), out, (size_t)e->size,
+	size_t avail = (size_t)(p->len - OID_LEN - e->data_off);
+	if (libdeflate_zlib_decompress(c->dec, p->data + e->data_off, avail, out, (size_t)e->size,
 	                               NULL) != LIBDEFLATE_SUCCESS) {
 		snprintf(err, errsz, "pack entry at offset %llu does not inflate to its %llu bytes",
 		         (unsigned long long)e->off, (unsigned long long)e->size);
@@ -542,84 +551,57 @@ static unsigned char *buf_alloc(uint64_t n)
 	return n < SIZE_MAX ? malloc((size_t)n + 1) : NULL;
 }
 
-int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, unsigned char **data,
-                  size_t *size, git_object_t *type, char *err, size_t errsz)
+static int is_delta(int type)
 {
-	const struct packread *pr = c->pr;
-	uint64_t off = 0;
-	const struct pack *p = find_any(pr, id->id, NULL, &off);
-	/* a base or delta inflating to more than this is left to libgit2 (a delta can hold about
-	 * 8 bytes of instructions per byte it makes, so this never turns away an object that
-	 * fits max only through a large delta) */
-	const uint64_t bound = max >= MAX_INFLATE / 8 ? MAX_INFLATE : max * 8 + 64;
-	struct centry *hit = NULL;
-	size_t depth = 0;
-	unsigned char *cur = NULL, *top = NULL, *delta = NULL;
-	size_t cur_len = 0;
-	int cur_owned = 0, rc = -1, base_type;
+	return type == OBJ_OFS_DELTA || type == OBJ_REF_DELTA;
+}
 
-	*data = NULL;
-	if (!p)
-		return PACKREAD_NOT_HERE;
-
-	/* the chain from the object down to a cached or whole base */
-	for (;;) {
-		if ((hit = cache_get(c, p, off)) != NULL)
-			break;
-		if (depth >= MAX_CHAIN) {
+/*
+ * Fills c->chain from the entry at (p, off) down to a whole base or to an entry already in
+ * the cache (*hit). Returns 0 with *depth entries, PACKREAD_NOT_HERE (a base in no opened
+ * pack, or an entry above `bound`, except the object itself when whole), or -1.
+ */
+static int chain_build(struct packread_cache *c, const struct pack *p, uint64_t off,
+                       uint64_t bound, struct centry **hit, size_t *depth, char *err,
+                       size_t errsz)
+{
+	*depth = 0;
+	while ((*hit = cache_get(c, p, off)) == NULL) {
+		if (*depth >= MAX_CHAIN) {
 			snprintf(err, errsz, "delta chain longer than %d", MAX_CHAIN);
 			return -1;
 		}
-		xgrow((void **)&c->chain, &c->chain_cap, depth + 1, sizeof(*c->chain));
-		struct entry *e = &c->chain[depth];
+		xgrow((void **)&c->chain, &c->chain_cap, *depth + 1, sizeof(*c->chain));
+		struct entry *e = &c->chain[*depth];
 		if (entry_read(p, off, e, err, errsz) < 0)
 			return -1;
-		int whole = e->type != OBJ_OFS_DELTA && e->type != OBJ_REF_DELTA;
-		if (e->size > bound && !(depth == 0 && whole)) /* a whole object: max decides */
-			return PACKREAD_NOT_HERE;
-		depth++;
-		if (e->type == OBJ_OFS_DELTA) {
-			off = e->base_off;
-		} else if (e->type == OBJ_REF_DELTA) {
-			if (!(p = find_any(pr, e->base_id, p, &off)))
-				return PACKREAD_NOT_HERE;
-		} else {
+		if (e->size > bound && (*depth > 0 || is_delta(e->type)))
+			return PACKREAD_NOT_HERE; /* a whole object alone: max decides */
+		++*depth;
+		if (!is_delta(e->type))
 			break;
-		}
+		if (e->type == OBJ_OFS_DELTA)
+			off = e->base_off;
+		else if (!(p = find_any(c->pr, e->base_id, p, &off)))
+			return PACKREAD_NOT_HERE;
 	}
-	base_type = hit ? hit->type : c->chain[depth - 1].type;
-	*type = to_git_type(base_type);
+	return 0;
+}
 
-	/* the object's size, before inflating anything large */
-	if (depth == 0) {
-		*size = hit->size;
-	} else if (c->chain[0].type != OBJ_OFS_DELTA && c->chain[0].type != OBJ_REF_DELTA) {
-		*size = (size_t)c->chain[0].size;
-	} else {
-		uint64_t ts;
-		if (!(top = buf_alloc(c->chain[0].size))) {
-			snprintf(err, errsz, "out of memory");
-			return -1;
-		}
-		if (entry_inflate(c, &c->chain[0], top, err, errsz) < 0)
-			goto done;
-		if (delta_target_size(top, (size_t)c->chain[0].size, &ts) < 0 || ts >= SIZE_MAX) {
-			snprintf(err, errsz, "corrupt delta at offset %llu",
-			         (unsigned long long)c->chain[0].off);
-			goto done;
-		}
-		*size = (size_t)ts;
-	}
-	if (*size > max) {
-		rc = PACKREAD_TOO_BIG;
-		goto done;
-	}
-	if (*size > MAX_INFLATE) { /* never allocate more than that for a size read from a file */
-		rc = PACKREAD_NOT_HERE;
-		goto done;
-	}
+/*
+ * Builds the object of a chain (c->chain[0..depth) over `hit` or the last entry): inflates
+ * the base, applies the deltas innermost first, keeping each intermediate result as a base.
+ * `top` is chain[0]'s inflated delta (taken over), `size` the object's size. Returns 0 with
+ * *out a malloc'd copy the caller owns, PACKREAD_NOT_HERE, or -1.
+ */
+static int chain_unpack(struct packread_cache *c, size_t depth, struct centry *hit, int type,
+                        unsigned char *top, uint64_t size, uint64_t bound, unsigned char **out,
+                        char *err, size_t errsz)
+{
+	unsigned char *cur = NULL, *delta = NULL;
+	size_t cur_len = 0;
+	int cur_owned = 0, rc = -1;
 
-	/* the base: cached, or inflated (and kept if deltas follow) */
 	if (hit) {
 		cache_touch(c, hit);
 		cur = hit->data;
@@ -635,18 +617,16 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 		cur_owned = 1;
 		if (entry_inflate(c, b, cur, err, errsz) < 0)
 			goto done;
-		if (depth > 0 && cache_put(c, b->p, b->off, cur, cur_len, base_type))
+		if (depth > 0 && cache_put(c, b->p, b->off, cur, cur_len, type))
 			cur_owned = 0;
 	}
-
-	/* the deltas, innermost first; each result but the last is a base worth keeping */
 	while (depth > 0) {
 		const struct entry *e = &c->chain[--depth];
 		unsigned char *next = NULL;
 		size_t next_len = 0;
 		free(delta);
 		delta = NULL;
-		if (depth == 0) { /* the object's own delta, inflated above */
+		if (depth == 0) { /* the object's own delta, inflated to learn its size */
 			delta = top;
 			top = NULL;
 		} else if (!(delta = buf_alloc(e->size))) {
@@ -655,15 +635,14 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 		} else if (entry_inflate(c, e, delta, err, errsz) < 0) {
 			goto done;
 		}
-		int r = delta_apply(cur, cur_len, delta, (size_t)e->size, depth ? bound : *size, &next,
+		int r = delta_apply(cur, cur_len, delta, (size_t)e->size, depth ? bound : size, &next,
 		                    &next_len);
-		if (r > 0) {
-			rc = PACKREAD_NOT_HERE;
-			goto done;
-		}
-		if (r < 0) {
-			snprintf(err, errsz, "delta at offset %llu does not apply to its base",
-			         (unsigned long long)e->off);
+		if (r != 0) {
+			if (r > 0)
+				rc = PACKREAD_NOT_HERE;
+			else
+				snprintf(err, errsz, "delta at offset %llu does not apply to its base",
+				         (unsigned long long)e->off);
 			goto done;
 		}
 		if (cur_owned)
@@ -671,7 +650,7 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 		cur = next;
 		cur_len = next_len;
 		cur_owned = 1;
-		if (depth > 0 && cache_put(c, e->p, e->off, cur, cur_len, base_type))
+		if (depth > 0 && cache_put(c, e->p, e->off, cur, cur_len, type))
 			cur_owned = 0;
 	}
 	if (!cur_owned) { /* the object itself was a cached base */
@@ -685,15 +664,67 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 		cur = copy;
 		cur_owned = 1;
 	}
-	*data = cur;
-	*size = cur_len;
-	cur = NULL;
+	*out = cur;
 	cur_owned = 0;
-	rc = PACKREAD_OK;
+	rc = 0;
 done:
 	if (cur_owned)
 		free(cur);
 	free(top);
 	free(delta);
+	return rc;
+}
+
+int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, unsigned char **data,
+                  size_t *size, git_object_t *type, char *err, size_t errsz)
+{
+	uint64_t off = 0, sz;
+	const struct pack *p = find_any(c->pr, id->id, NULL, &off);
+	/* a base or delta inflating to more than this is left to libgit2 (a delta can hold about
+	 * 8 bytes of instructions per byte it makes, so this never turns away an object that
+	 * fits max only through a large delta) */
+	const uint64_t bound = max >= MAX_INFLATE / 8 ? MAX_INFLATE : max * 8 + 64;
+	struct centry *hit = NULL;
+	size_t depth = 0;
+	unsigned char *top = NULL;
+	int rc, base_type;
+
+	*data = NULL;
+	if (!p)
+		return PACKREAD_NOT_HERE;
+	if ((rc = chain_build(c, p, off, bound, &hit, &depth, err, errsz)) != 0)
+		return rc;
+	base_type = hit ? hit->type : c->chain[depth - 1].type;
+	*type = to_git_type(base_type);
+
+	/* the object's size, before inflating anything large */
+	if (depth == 0) {
+		sz = hit->size;
+	} else if (!is_delta(c->chain[0].type)) {
+		sz = c->chain[0].size;
+	} else {
+		if (!(top = buf_alloc(c->chain[0].size))) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		if (entry_inflate(c, &c->chain[0], top, err, errsz) < 0) {
+			free(top);
+			return -1;
+		}
+		if (delta_target_size(top, (size_t)c->chain[0].size, &sz) < 0) {
+			snprintf(err, errsz, "corrupt delta at offset %llu",
+			         (unsigned long long)c->chain[0].off);
+			free(top);
+			return -1;
+		}
+	}
+	*size = sz < SIZE_MAX ? (size_t)sz : SIZE_MAX;
+	if (sz > max || sz > MAX_INFLATE) { /* never allocate more for a size read from a file */
+		free(top);
+		return sz > max ? PACKREAD_TOO_BIG : PACKREAD_NOT_HERE;
+	}
+	rc = chain_unpack(c, depth, hit, base_type, top, sz, bound, data, err, errsz);
+	if (rc == 0)
+		*size = (size_t)sz;
 	return rc;
 }

@@ -35,7 +35,8 @@ int treewalk_tree(git_repository *repo, git_tree *tree, const char *prefix, cons
  * History: adds every blob of `tree` not met before, skipping whole subtrees already in
  * `seen_trees` (which it extends), with `commit` as origin. Walking a history's commits
  * oldest first this way reads each tree once and gives each blob the first commit and path
- * that had it. Trees are read through pc when given (see gitrepo_read_object). Returns 0, or -1 with err set (unreadable or corrupt tree).
+ * that had it. Trees are read through pc when given (see gitrepo_read_object). Returns 0,
+ * or -1 with err set (unreadable or corrupt tree).
  */
 int treewalk_unique(git_odb *odb, struct packread_cache *pc, struct oidset *seen_trees,
                     const git_oid *tree, const git_oid *commit, struct blobset *set, char *err,
