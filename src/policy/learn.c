@@ -12,42 +12,39 @@
 
 #include <openssl/rand.h>
 
+#include "core/strset.h"
 #include "core/util.h"
 #include "detect/identifiers.h"
 #include "policy/idtoken.h"
 
 struct learn {
-	char **v;
-	const char **kind;
-	size_t n, cap;
+	struct strset ids;  /* in the order met */
+	const char **kind;  /* of each id */
+	size_t kind_cap;
 };
 
 struct learn *learn_new(void)
 {
-	return xcalloc(1, sizeof(struct learn));
+	struct learn *l = xcalloc(1, sizeof(struct learn));
+	strset_init(&l->ids);
+	return l;
 }
 
 void learn_free(struct learn *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
+	strset_free(&l->ids);
 	free(l->kind);
 	free(l);
 }
 
 static int learn_put(struct learn *l, const char *s, size_t n, const char *kind)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->v[i]) == n && !memcmp(l->v[i], s, n))
-			return 0;
-	size_t cap = l->cap;
-	xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	xgrow((void **)&l->kind, &cap, l->n + 1, sizeof(*l->kind));
-	l->v[l->n] = xstrndup(s, n);
-	l->kind[l->n++] = kind;
+	if (!strset_add(&l->ids, s, n))
+		return 0;
+	xgrow((void **)&l->kind, &l->kind_cap, l->ids.n, sizeof(*l->kind));
+	l->kind[l->ids.n - 1] = kind;
 	return 1;
 }
 
@@ -122,7 +119,7 @@ size_t learn_add_document(struct learn *l, const cJSON *doc)
 
 size_t learn_count(const struct learn *l)
 {
-	return l->n;
+	return l->ids.n;
 }
 
 void learn_summary(const struct learn *l, char *buf, size_t bufsz)
@@ -134,7 +131,7 @@ void learn_summary(const struct learn *l, char *buf, size_t bufsz)
 	buf[0] = 0;
 	for (int k = 0; kinds[k]; k++) {
 		size_t c = 0;
-		for (size_t i = 0; i < l->n; i++)
+		for (size_t i = 0; i < l->ids.n; i++)
 			c += !strcmp(l->kind[i], kinds[k]);
 		if (c && w < bufsz)
 			w += (size_t)snprintf(buf + w, bufsz - w, "%s%zu %s", w ? ", " : "", c, labels[k]);
@@ -173,18 +170,52 @@ static cJSON *ensure(cJSON *obj, const char *key, int array)
 	return v;
 }
 
-static int has_string(const cJSON *arr, const char *s)
+/* Appends s to arr unless `present` (arr's strings so far) has it. */
+static void append_new(cJSON *arr, struct strset *present, const char *s)
+{
+	if (strset_add(present, s, strlen(s)))
+		cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+}
+
+/* The strings of arr, for append_new. */
+static void strings_of(const cJSON *arr, struct strset *out)
 {
 	const cJSON *e;
+	strset_init(out);
 	cJSON_ArrayForEach(e, arr)
-		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
-			return 1;
+		if (cJSON_IsString(e))
+			strset_add(out, e->valuestring, strlen(e->valuestring));
+}
+
+/* The salt of an environment's existing fingerprints ("sha256:SALT:..."), else a new one. */
+static int env_salt(const cJSON *fps, char salt[65], char *err, size_t errsz)
+{
+	const cJSON *first = cJSON_GetArrayItem(fps, 0);
+	salt[0] = '\0';
+	if (cJSON_IsString(first) && !strncmp(first->valuestring, "sha256:", 7)) {
+		const char *sb = first->valuestring + 7, *se = strchr(sb, ':');
+		if (se && se - sb < 65)
+			snprintf(salt, 65, "%.*s", (int)(se - sb), sb);
+	}
+	if (salt[0])
+		return 0;
+	unsigned char rnd[8];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		snprintf(err, errsz, "cannot get random bytes for the salt");
+		return -1;
+	}
+	for (int i = 0; i < 8; i++)
+		snprintf(salt + 2 * i, 3, "%02x", rnd[i]);
 	return 0;
 }
 
 int learn_write(const struct learn *l, cJSON *doc, const char *env, char *const *paths,
                 size_t npaths, int hash, size_t *skipped, char *err, size_t errsz)
 {
+	struct strset present;
+	char salt[65];
+	int rc = -1;
+
 	*skipped = 0;
 	cJSON *envs = ensure(doc, "environments", 0);
 	cJSON *e = envs ? ensure(envs, env, 0) : NULL;
@@ -194,50 +225,42 @@ int learn_write(const struct learn *l, cJSON *doc, const char *env, char *const 
 	}
 	if (npaths) {
 		cJSON *pa = ensure(e, "paths", 1);
+		strings_of(pa, &present);
 		for (size_t i = 0; i < npaths; i++)
-			if (!has_string(pa, paths[i]))
-				cJSON_AddItemToArray(pa, cJSON_CreateString(paths[i]));
+			append_new(pa, &present, paths[i]);
+		strset_free(&present);
 	}
 	if (!hash) {
 		cJSON *ids = ensure(e, "identifiers", 1);
-		for (size_t i = 0; i < l->n; i++)
-			if (!has_string(ids, l->v[i]))
-				cJSON_AddItemToArray(ids, cJSON_CreateString(l->v[i]));
+		strings_of(ids, &present);
+		for (size_t i = 0; i < l->ids.n; i++)
+			append_new(ids, &present, l->ids.items[i].str);
+		strset_free(&present);
 		return 0;
 	}
 	cJSON *fps = ensure(e, "fingerprints", 1);
-	char salt[65] = "";
-	const cJSON *first = cJSON_GetArrayItem(fps, 0);
-	if (cJSON_IsString(first) && !strncmp(first->valuestring, "sha256:", 7)) {
-		const char *sb = first->valuestring + 7, *se = strchr(sb, ':');
-		if (se && se - sb < (long)sizeof(salt))
-			snprintf(salt, sizeof(salt), "%.*s", (int)(se - sb), sb);
-	}
-	if (!salt[0]) {
-		unsigned char rnd[8];
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-			snprintf(err, errsz, "cannot get random bytes for the salt");
-			return -1;
-		}
-		for (int i = 0; i < 8; i++)
-			snprintf(salt + 2 * i, 3, "%02x", rnd[i]);
-	}
-	for (size_t i = 0; i < l->n; i++) {
+	if (env_salt(fps, salt, err, errsz) < 0)
+		return -1;
+	strings_of(fps, &present);
+	for (size_t i = 0; i < l->ids.n; i++) {
+		const struct strset_item *id = &l->ids.items[i];
 		unsigned char d[32];
 		char fp[7 + 65 + 1 + 64 + 1];
-		if (!is_candidate(l->v[i])) {
+		if (!is_candidate(id->str)) {
 			(*skipped)++;
 			continue;
 		}
-		if (idtoken_hash(salt, (const unsigned char *)l->v[i], strlen(l->v[i]), d) < 0) {
+		if (idtoken_hash(salt, (const unsigned char *)id->str, id->len, d) < 0) {
 			snprintf(err, errsz, "SHA-256 failed (libcrypto)");
-			return -1;
+			goto done;
 		}
 		int k = snprintf(fp, sizeof(fp), "sha256:%s:", salt);
 		for (int j = 0; j < 32; j++)
 			k += snprintf(fp + k, sizeof(fp) - (size_t)k, "%02x", d[j]);
-		if (!has_string(fps, fp))
-			cJSON_AddItemToArray(fps, cJSON_CreateString(fp));
+		append_new(fps, &present, fp);
 	}
-	return 0;
+	rc = 0;
+done:
+	strset_free(&present);
+	return rc;
 }

@@ -24,6 +24,7 @@ teardown() { teardown_tmp; }
 	env = d["environments"]["production"]
 	assert env["paths"] == ["envs/prod/**"], env
 	ids = set(env["identifiers"])
+	assert len(ids) == len(env["identifiers"]), env["identifiers"]  # each learned once
 	for want in ["418273950164", "acme-prod-tfstate", "orders.abc123.eu-west-1.rds.amazonaws.com",
 	             "arn:aws:rds:eu-west-1:418273950164:db:orders", "sg-0a1b2c3d4e5f60718"]:
 	    assert want in ids, (want, ids)
