@@ -6,6 +6,7 @@
  */
 #include "unpack/unpack.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,9 +301,47 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_BZIP2: return "bzip2";
 	case UNPACK_ZSTD: return "zstd";
 	case UNPACK_ZIP_LZMA: return "zip LZMA";
+	case UNPACK_7Z: return "7z";
+	case UNPACK_RAR: return "RAR";
+	case UNPACK_CPIO: return "cpio";
+	case UNPACK_LZ4: return "lz4";
+	case UNPACK_LZIP: return "lzip";
+	case UNPACK_COMPRESS: return "compress (.Z)";
 	case UNPACK_NONE: break;
 	}
 	return "data";
+}
+
+/* n ASCII digits of `base` (8 or 16) at d. */
+static int all_digits(const unsigned char *d, size_t n, int base)
+{
+	for (size_t i = 0; i < n; i++)
+		if (base == 8 ? !(d[i] >= '0' && d[i] <= '7') : !isxdigit(d[i]))
+			return 0;
+	return 1;
+}
+
+/* Archive and compression formats stateguard does not open, by their magic numbers (cpio
+ * by its whole ASCII header, so that text starting with "0707" is not taken for one). */
+static enum unpack_format sniff_unopened(const unsigned char *d, size_t len)
+{
+	if (len >= 6 && !memcmp(d, "7z\xbc\xaf\x27\x1c", 6))
+		return UNPACK_7Z;
+	if (len >= 7 && !memcmp(d, "Rar!\x1a\x07", 6) && (d[6] == 0 || d[6] == 1))
+		return UNPACK_RAR;
+	if (len >= 110 && (!memcmp(d, "070701", 6) || !memcmp(d, "070702", 6)) &&
+	    all_digits(d + 6, 104, 16))
+		return UNPACK_CPIO;
+	if (len >= 76 && !memcmp(d, "070707", 6) && all_digits(d + 6, 70, 8))
+		return UNPACK_CPIO;
+	if (len >= 7 && !memcmp(d, "\x04\x22\x4d\x18", 4))
+		return UNPACK_LZ4;
+	if (len >= 6 && !memcmp(d, "LZIP", 4) && d[4] == 1)
+		return UNPACK_LZIP;
+	if (len >= 3 && d[0] == 0x1f && d[1] == 0x9d && (d[2] & 0x1f) >= 9 && (d[2] & 0x1f) <= 16 &&
+	    !(d[2] & 0x60))
+		return UNPACK_COMPRESS;
+	return UNPACK_NONE;
 }
 
 enum unpack_format unpack_sniff(const unsigned char *d, size_t len)
@@ -321,6 +360,9 @@ enum unpack_format unpack_sniff(const unsigned char *d, size_t len)
 		return UNPACK_ZSTD;
 	if (len >= 512 && !memcmp(d + 257, "ustar", 5))
 		return UNPACK_TAR;
+	enum unpack_format f = sniff_unopened(d, len);
+	if (f != UNPACK_NONE)
+		return f;
 	if (len >= 22 && zip_find_eocd(d, len) >= 0)
 		return UNPACK_ZIP;
 	return UNPACK_NONE;
@@ -414,6 +456,19 @@ int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char
 		return 0;
 	}
 	switch (f) {
+	case UNPACK_7Z:
+	case UNPACK_RAR:
+	case UNPACK_CPIO:
+	case UNPACK_LZ4:
+	case UNPACK_LZIP:
+	case UNPACK_COMPRESS: {
+		char what[128];
+		int archive = f == UNPACK_7Z || f == UNPACK_RAR || f == UNPACK_CPIO;
+		snprintf(what, sizeof(what), "%s %s (a format stateguard does not open)",
+		         unpack_format_name(f), archive ? "archive" : "compressed file");
+		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
+		return 0;
+	}
 	case UNPACK_ZIP:
 		return unpack_zip(ctx, path, data, len, depth);
 	case UNPACK_TAR: {

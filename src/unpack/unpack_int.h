@@ -92,6 +92,13 @@ enum unpack_format {
 	UNPACK_BZIP2,
 	UNPACK_ZSTD,
 	UNPACK_ZIP_LZMA, /* a zip member's LZMA data (method 14): never sniffed, only from zip.c */
+	/* recognised but not opened: reported as content that cannot be examined */
+	UNPACK_7Z,
+	UNPACK_RAR,
+	UNPACK_CPIO,
+	UNPACK_LZ4,
+	UNPACK_LZIP,
+	UNPACK_COMPRESS,
 };
 
 /* Recognises a container by its first bytes (zip with a prefix too). */

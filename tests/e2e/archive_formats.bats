@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Archives opened by their bytes: zip (also behind a prefix), tar, gzip, xz, bzip2, zstd,
-# nested, saved plans; clean archives pass.
+# nested, saved plans; clean archives pass; formats stateguard does not open are refused.
 load ../lib/helpers
 
 setup() { setup_tmp; }
@@ -145,5 +145,39 @@ PY
 	afx many many.zip
 	mkdir dir && afx docs dir/a.tgz && afx provider dir/b.zip
 	run sg scan many.zip dir
+	assert_status 0
+}
+
+@test "7z, RAR, cpio, lz4, lzip and .Z content is refused as unexaminable, not passed" {
+	afx state terraform.tfstate
+	7z a -bd -bso0 s.7z terraform.tfstate
+	echo terraform.tfstate | cpio -o -H newc --quiet >s.cpio
+	echo terraform.tfstate | cpio -o -H odc --quiet >s.odc
+	lz4 -q terraform.tfstate s.lz4
+	lzip -c terraform.tfstate >s.lz
+	compress -c terraform.tfstate >s.Z
+	printf 'Rar!\x1a\x07\x01\x00rest-of-a-rar5-archive' >s.rar # no free RAR writer: the signature
+	for f in s.7z s.cpio s.odc s.lz4 s.lz s.Z s.rar; do
+		mv "$f" "renamed-$f.bin" # by content, not by name
+		run sg scan --format json "renamed-$f.bin"
+		assert_status 1
+		python3 -c 'import json,sys
+f=json.loads(sys.argv[1])["findings"]
+assert len(f)==1 and f[0]["rule"]=="archive-limit" and f[0]["severity"]=="block", f
+assert "a format stateguard does not open" in f[0]["message"], f' "$output"
+	done
+	# inside a zip, the member is named
+	cp renamed-s.7z.bin inner.7z && zip -q outer.zip inner.7z
+	run sg scan outer.zip
+	assert_status 1
+	assert_output_contains "outer.zip!inner.7z"
+	assert_output_contains "7z archive (a format stateguard does not open)"
+}
+
+@test "text that merely starts like cpio or 7z is not taken for an archive" {
+	printf '070701 is a date, not a header\n' >dates.txt
+	printf '7z files are not used here\n' >notes.txt
+	printf 'LZIP\n' >word.txt
+	run sg scan dates.txt notes.txt word.txt
 	assert_status 0
 }

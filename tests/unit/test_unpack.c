@@ -216,6 +216,52 @@ static void containers_are_sniffed_by_magic_not_name(void **state)
 	assert_int_equal(zip_find_eocd(z, sizeof(z)), -1);
 }
 
+static void formats_not_opened_are_recognised_by_their_whole_signature(void **state)
+{
+	(void)state;
+	const unsigned char *u;
+	assert_int_equal(unpack_sniff((const unsigned char *)"7z\xbc\xaf\x27\x1c\0\4", 8), UNPACK_7Z);
+	assert_int_equal(unpack_sniff((const unsigned char *)"Rar!\x1a\x07\x01\0", 8), UNPACK_RAR);
+	assert_int_equal(unpack_sniff((const unsigned char *)"Rar!\x1a\x07\0", 7), UNPACK_RAR);
+	assert_int_equal(unpack_sniff((const unsigned char *)"Rar!\x1a\x07\x05", 7), UNPACK_NONE);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x04\x22\x4d\x18\x64\x40\xa7", 7),
+	                 UNPACK_LZ4);
+	assert_int_equal(unpack_sniff((const unsigned char *)"LZIP\x01\x0c", 6), UNPACK_LZIP);
+	assert_int_equal(unpack_sniff((const unsigned char *)"LZIP\n\n", 6), UNPACK_NONE);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x9d\x90", 3), UNPACK_COMPRESS);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x9d\x08", 3), UNPACK_NONE);
+	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x9d\xf0", 3), UNPACK_NONE);
+
+	/* cpio: the whole ASCII header must be digits of its base */
+	char newc[111], odc[77];
+	memcpy(newc, "070701", 6);
+	memset(newc + 6, 'a', 104);
+	newc[110] = 0;
+	u = (const unsigned char *)newc;
+	assert_int_equal(unpack_sniff(u, 110), UNPACK_CPIO);
+	newc[60] = 'g';
+	assert_int_equal(unpack_sniff(u, 110), UNPACK_NONE);
+	assert_int_equal(unpack_sniff(u, 109), UNPACK_NONE);
+	memcpy(odc, "070707", 6);
+	memset(odc + 6, '7', 70);
+	odc[76] = 0;
+	u = (const unsigned char *)odc;
+	assert_int_equal(unpack_sniff(u, 76), UNPACK_CPIO);
+	odc[40] = '8';
+	assert_int_equal(unpack_sniff(u, 76), UNPACK_NONE);
+
+	/* and each is refused whole, as content that cannot be examined */
+	struct scan s;
+	scan_init(&s);
+	assert_int_equal(pipeline_scan_blob(&s.ctx, "tools.bin",
+	                                    (const unsigned char *)"7z\xbc\xaf\x27\x1c\0\4", 8), 0);
+	const struct finding *f = find_rule(&s.out, "archive-limit");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SG_SEV_BLOCK);
+	assert_non_null(strstr(f->message, "7z archive (a format stateguard does not open)"));
+	finding_list_free(&s.out);
+}
+
 static void depth_limit_stops_opening_containers(void **state)
 {
 	(void)state;
@@ -243,6 +289,7 @@ int main(void)
 		cmocka_unit_test(member_paths_escape_control_bytes_and_invalid_utf8),
 		cmocka_unit_test(sensitive_names_are_recognised),
 		cmocka_unit_test(containers_are_sniffed_by_magic_not_name),
+		cmocka_unit_test(formats_not_opened_are_recognised_by_their_whole_signature),
 		cmocka_unit_test(depth_limit_stops_opening_containers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
