@@ -5,8 +5,8 @@
  * raw bytes where zlib is expected, sizes that lie, delta instructions of any
  * kind. Every entry is read twice with a small delta-base cache; the checks:
  * no crash or leak, a whole (non-delta) entry stored honestly reads back as
- * written, and a second read answers exactly as the first (the cache never
- * changes an answer).
+ * written, a second read answers exactly as the first (the cache never
+ * changes an answer), and packread_type agrees with every successful read.
  *
  * Input: byte 0 picks the cache size, byte 1 the size cap; then per entry
  * [type][base][flags][len][len bytes]. flags bit 0: store raw; bits 1-3: skew
@@ -70,6 +70,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int rb = read_one(c, i, max, &b, &bsz, &bt);
 			if (ra != rb || (ra == PACKREAD_OK && (asz != bsz || at_ != bt || memcmp(a, b, asz))))
 				abort();
+			git_oid id;
+			git_object_t ht;
+			pack_build_oid(i, id.id);
+			if (ra == PACKREAD_OK &&
+			    (packread_type(c, &id, &ht, err, sizeof(err)) != PACKREAD_OK || ht != at_))
+				abort(); /* what reads has the type its headers say */
 			if (i == n && ra != PACKREAD_NOT_HERE) /* an id the pack does not hold */
 				abort();
 			if (i < n && e[i].type >= 1 && e[i].type <= 4 && !e[i].raw && !e[i].size_skew &&

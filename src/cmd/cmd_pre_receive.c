@@ -17,6 +17,7 @@
 #include "core/util.h"
 #include "policy/policy_source.h"
 #include "source/blobscan.h"
+#include "source/blobscan_par.h"
 #include "source/commits.h"
 #include "source/gitrepo.h"
 #include "source/quarantine.h"
@@ -182,6 +183,9 @@ done:
 
 /* Time budget of a push check unless configured (stateguard.timeout, STATEGUARD_TIMEOUT). */
 #define RECEIVE_BUDGET_DEFAULT 300
+/* Pushes with at least this many new blobs are scanned on several threads (below it,
+ * starting them costs more than they save). */
+#define RECEIVE_PARALLEL_BLOBS 1024
 
 static const char budget_hint[] =
 	"An administrator can change the budget with 'git config stateguard.timeout SECONDS' on "
@@ -212,10 +216,11 @@ static int receive_budget(git_repository *repo, char *err, size_t errsz)
 }
 
 /* Collects the blobs the push introduces, bounded by what the repository already has. */
-static int collect(git_repository *repo, const struct update *u, size_t nu, struct blobset *set,
-                   size_t *ncommits, char *err, size_t errsz)
+static int collect(git_repository *repo, const struct packread *packs, const struct update *u,
+                   size_t nu, struct blobset *set, size_t *ncommits, char *err, size_t errsz)
 {
 	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	struct packread_cache *pc = packs ? packread_cache_new(packs, PACKREAD_CACHE_BYTES) : NULL;
 	git_odb *main_odb = NULL;
 	git_revwalk *walk = NULL;
 	struct oidset seen;
@@ -232,8 +237,8 @@ static int collect(git_repository *repo, const struct update *u, size_t nu, stru
 			oidset_init(&tips);
 			int e = commits_add_tip(repo, NULL, &tips, &u[i].new, u[i].ref, set, (int)i, err, errsz);
 			if (e == 0)
-				e = commits_collect_new(repo, main_odb, &tips, set, (int)i, &seen, ncommits, err,
-				                        errsz);
+				e = commits_collect_new(repo, main_odb, pc, &tips, set, (int)i, &seen, ncommits,
+				                        err, errsz);
 			oidset_free(&tips);
 			if (e < 0)
 				goto done;
@@ -253,14 +258,16 @@ static int collect(git_repository *repo, const struct update *u, size_t nu, stru
 		git_revwalk_free(walk);
 		walk = NULL;
 	}
-	if (main_odb && quarantine_new_blobs(quarantine, main_odb, set, "(pushed blob outside any pushed tree)",
-	                                     (int)nu, err, errsz) < 0)
+	if (main_odb && quarantine_new_blobs(quarantine, main_odb, pc, set,
+	                                     "(pushed blob outside any pushed tree)", (int)nu, err,
+	                                     errsz) < 0)
 		goto done;
 	rc = 0;
 done:
 	git_revwalk_free(walk);
 	git_odb_free(main_odb);
 	oidset_free(&seen);
+	packread_cache_free(pc);
 	return rc;
 }
 
@@ -269,6 +276,7 @@ int cmd_pre_receive(int argc, char **argv)
 	enum report_format format;
 	git_repository *repo = NULL;
 	struct policy *pol = NULL;
+	struct packread *packs = NULL;
 	struct blobset set;
 	struct finding_list findings;
 	struct scan_limits limits;
@@ -337,8 +345,20 @@ int cmd_pre_receive(int argc, char **argv)
 		rc = SG_EXIT_OK;
 		goto done;
 	}
-	if (collect(repo, u, nu, &set, &ncommits, err, sizeof(err)) < 0)
+	/* large pushes (a repository moved here) are read through our pack reader, the
+	 * quarantine's packs included; libgit2 reads loose objects and the rest */
+	char *objdir = xasprintf("%s/objects", git_repository_commondir(repo));
+	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	packread_open(&packs, objdir);
+	free(objdir);
+	if (quarantine && *quarantine)
+		packread_add(packs, quarantine);
+	sg_trace("pre-receive: %zu pack%s read directly", packread_count(packs),
+	         packread_count(packs) == 1 ? "" : "s");
+	if (collect(repo, packs, u, nu, &set, &ncommits, err, sizeof(err)) < 0)
 		goto fail;
+	sg_trace("pre-receive: %zu new commits walked, %zu blobs to scan", ncommits,
+	         blobset_count(&set));
 
 	pols = xcalloc(nu + 1, sizeof(*pols));
 	refnames = xcalloc(nu + 1, sizeof(*refnames));
@@ -348,8 +368,14 @@ int cmd_pre_receive(int argc, char **argv)
 	}
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
-	struct blobscan_opts bo = {&limits, pols, refnames, NULL};
-	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	struct blobscan_opts bo = {&limits, pols, refnames, packs};
+	if (blobset_count(&set) >= RECEIVE_PARALLEL_BLOBS) {
+		struct blobscan_par *par = blobscan_par_start(repo, &bo, blobscan_threads());
+		blobscan_par_feed(par, &set, 0);
+		blobscan_par_finish(par, repo, &findings);
+	} else {
+		blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	}
 	rc = finding_list_exit_code(&findings);
 	if (rc != SG_EXIT_OK && format == REPORT_TEXT)
 		fprintf(stderr,
@@ -371,6 +397,7 @@ done:
 	finding_list_free(&findings);
 	blobset_free(&set);
 	policy_free(pol);
+	packread_free(packs);
 	git_repository_free(repo);
 	return rc;
 }

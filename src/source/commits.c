@@ -141,7 +141,7 @@ static int collect_one(git_repository *repo, const git_oid *id, struct blobset *
 		snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());
 		rc = -1;
 	} else {
-		rc = treewalk_commit(repo, c, set, group, err, errsz);
+		rc = treewalk_commit(repo, NULL, c, set, group, err, errsz);
 	}
 	git_commit_free(c);
 	if (rc < 0 && errors) {
@@ -189,9 +189,9 @@ int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set
 	return 0;
 }
 
-int commits_collect_new(git_repository *repo, git_odb *main_odb, const struct oidset *tips,
-                        struct blobset *set, int group, struct oidset *seen, size_t *ncommits,
-                        char *err, size_t errsz)
+int commits_collect_new(git_repository *repo, git_odb *main_odb, struct packread_cache *pc,
+                        const struct oidset *tips, struct blobset *set, int group,
+                        struct oidset *seen, size_t *ncommits, char *err, size_t errsz)
 {
 	git_oid *stack = NULL;
 	size_t n = 0, cap = 0, walked = 0;
@@ -217,7 +217,7 @@ int commits_collect_new(git_repository *repo, git_odb *main_odb, const struct oi
 			goto done;
 		}
 		walked++;
-		int e = treewalk_commit(repo, c, set, group, err, errsz);
+		int e = treewalk_commit(repo, pc, c, set, group, err, errsz);
 		for (unsigned p = 0; e == 0 && p < git_commit_parentcount(c); p++) {
 			xgrow((void **)&stack, &cap, n + 1, sizeof(*stack));
 			git_oid_cpy(&stack[n++], git_commit_parent_id(c, p));
@@ -231,24 +231,6 @@ done:
 	if (ncommits)
 		*ncommits += walked;
 	free(stack);
-	return rc;
-}
-
-/* The tree of a commit from its raw text ("tree <hex>\n" comes first): no full parse. */
-static int commit_tree_id(git_odb *odb, struct packread_cache *pc, const git_oid *id,
-                          git_oid *tree)
-{
-	struct gitrepo_obj obj;
-	char err[256];
-	int rc = -1;
-	if (gitrepo_read_object(odb, pc, id, GIT_OBJECT_COMMIT, UINT64_MAX, &obj, err,
-	                        sizeof(err)) != 0)
-		return -1;
-	const char *d = (const char *)obj.data;
-	if (obj.size >= 5 + GIT_OID_HEXSZ + 1 && !memcmp(d, "tree ", 5) &&
-	    d[5 + GIT_OID_HEXSZ] == '\n' && git_oid_fromstrn(tree, d + 5, GIT_OID_HEXSZ) == 0)
-		rc = 0;
-	gitrepo_obj_release(&obj);
 	return rc;
 }
 
@@ -276,7 +258,7 @@ int commits_collect_unique(git_repository *repo, const struct packread *packs,
 		int r;
 		if (n++ == 0)
 			sg_trace("history: first commit of the walk");
-		if (commit_tree_id(odb, pc, &id, &tree) == 0) {
+		if (gitrepo_read_commit_tree(odb, pc, &id, &tree, err, errsz) == 0) {
 			r = treewalk_unique(odb, pc, seen_trees, &tree, &id, set, err, errsz);
 		} else if (git_commit_lookup(&c, repo, &id) < 0) { /* libgit2 words the error */
 			snprintf(err, errsz, "commit %s cannot be read: %s",

@@ -69,8 +69,8 @@ int commits_collect_unique(git_repository *repo, const struct packread *packs,
  * `main_odb` (the repository before this push) and adds the blobs each introduces. Cost
  * follows the size of the push, not of the repository. Fails closed on any missing object.
  */
-int commits_collect_new(git_repository *repo, git_odb *main_odb, const struct oidset *tips,
-                        struct blobset *set, int group, struct oidset *seen, size_t *ncommits,
-                        char *err, size_t errsz);
+int commits_collect_new(git_repository *repo, git_odb *main_odb, struct packread_cache *pc,
+                        const struct oidset *tips, struct blobset *set, int group,
+                        struct oidset *seen, size_t *ncommits, char *err, size_t errsz);
 
 #endif

@@ -138,6 +138,25 @@ int gitrepo_read_object(git_odb *odb, struct packread_cache *pc, const git_oid *
 	return 0;
 }
 
+int gitrepo_read_commit_tree(git_odb *odb, struct packread_cache *pc, const git_oid *id,
+                             git_oid *tree, char *err, size_t errsz)
+{
+	struct gitrepo_obj obj;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+	if (gitrepo_read_object(odb, pc, id, GIT_OBJECT_COMMIT, UINT64_MAX, &obj, err, errsz) != 0)
+		return -1;
+	const char *d = (const char *)obj.data;
+	if (obj.size >= 5 + GIT_OID_HEXSZ + 1 && !memcmp(d, "tree ", 5) &&
+	    d[5 + GIT_OID_HEXSZ] == '\n' && git_oid_fromstrn(tree, d + 5, GIT_OID_HEXSZ) == 0)
+		rc = 0;
+	else
+		snprintf(err, errsz, "commit %s does not start with its tree",
+		         git_oid_tostr(hex, sizeof(hex), id));
+	gitrepo_obj_release(&obj);
+	return rc;
+}
+
 int gitrepo_read_blob(git_odb *odb, struct packread_cache *pc, const git_oid *id, uint64_t max,
                       struct gitrepo_obj *out, char *err, size_t errsz)
 {

@@ -58,6 +58,11 @@ int gitrepo_read_object(git_odb *odb, struct packread_cache *pc, const git_oid *
                         git_object_t want, uint64_t max, struct gitrepo_obj *out, char *err,
                         size_t errsz);
 
+/* The tree of commit `id`, from the commit's raw text ("tree <hex>" comes first): no full
+ * parse. Returns 0, or -1 with err set. */
+int gitrepo_read_commit_tree(git_odb *odb, struct packread_cache *pc, const git_oid *id,
+                             git_oid *tree, char *err, size_t errsz);
+
 /* gitrepo_read_object for a blob. */
 int gitrepo_read_blob(git_odb *odb, struct packread_cache *pc, const git_oid *id, uint64_t max,
                       struct gitrepo_obj *out, char *err, size_t errsz);

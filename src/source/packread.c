@@ -154,7 +154,8 @@ static void pack_unmap(struct pack *p)
 static int map_file(const char *path, const unsigned char **out, size_t *len)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	/* O_NONBLOCK: a FIFO planted under objects/pack must not hang the audit */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc = -1;
 	*out = NULL;
 	if (fd < 0)
 		return -1;
@@ -172,13 +173,18 @@ static int map_file(const char *path, const unsigned char **out, size_t *len)
 
 int packread_open(struct packread **out, const char *objects_dir)
 {
-	struct packread *pr = xcalloc(1, sizeof(*pr));
-	size_t cap = 0;
+	*out = xcalloc(1, sizeof(**out));
+	packread_add(*out, objects_dir);
+	return 0;
+}
+
+void packread_add(struct packread *pr, const char *objects_dir)
+{
+	size_t cap = pr->n;
 	char *dir = xasprintf("%s/pack", objects_dir);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
-	*out = pr;
 	while (d && (de = readdir(d)) != NULL) {
 		size_t nl = strlen(de->d_name);
 		if (nl < 5 || strcmp(de->d_name + nl - 4, ".idx") != 0)
@@ -200,7 +206,6 @@ int packread_open(struct packread **out, const char *objects_dir)
 	if (d)
 		closedir(d);
 	free(dir);
-	return 0;
 }
 
 int packread_open_mem(struct packread **out, const void *idx, size_t idxlen, const void *pack,
@@ -727,4 +732,35 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 	if (rc == 0)
 		*size = (size_t)sz;
 	return rc;
+}
+
+int packread_type(struct packread_cache *c, const git_oid *id, git_object_t *type, char *err,
+                  size_t errsz)
+{
+	uint64_t off = 0;
+	const struct pack *p = find_any(c->pr, id->id, NULL, &off);
+	struct entry e;
+	if (!p)
+		return PACKREAD_NOT_HERE;
+	for (size_t depth = 0;; depth++) {
+		struct centry *hit = cache_get(c, p, off);
+		if (hit) {
+			*type = to_git_type(hit->type);
+			return PACKREAD_OK;
+		}
+		if (depth >= MAX_CHAIN) {
+			snprintf(err, errsz, "delta chain longer than %d", MAX_CHAIN);
+			return -1;
+		}
+		if (entry_read(p, off, &e, err, errsz) < 0)
+			return -1;
+		if (!is_delta(e.type)) {
+			*type = to_git_type(e.type);
+			return PACKREAD_OK;
+		}
+		if (e.type == OBJ_OFS_DELTA)
+			off = e.base_off;
+		else if (!(p = find_any(c->pr, e.base_id, p, &off)))
+			return PACKREAD_NOT_HERE;
+	}
 }

@@ -31,6 +31,10 @@ enum {
  */
 int packread_open(struct packread **out, const char *objects_dir);
 
+/* Adds the packs of another object directory (a quarantine, ...), as packread_open does.
+ * Only before any packread_cache_new on pr. */
+void packread_add(struct packread *pr, const char *objects_dir);
+
 /* One pack from an index and a pack held in memory (not copied; tests and fuzzing).
  * Returns 0, or -1 with err set if they fail the checks packread_open applies. */
 int packread_open_mem(struct packread **out, const void *idx, size_t idxlen, const void *pack,
@@ -60,5 +64,12 @@ void packread_cache_free(struct packread_cache *c);
  */
 int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, unsigned char **data,
                   size_t *size, git_object_t *type, char *err, size_t errsz);
+
+/*
+ * The type of object `id`, from entry headers alone (a delta's base is followed, nothing is
+ * inflated). PACKREAD_OK, PACKREAD_NOT_HERE, or -1 with err set.
+ */
+int packread_type(struct packread_cache *c, const git_oid *id, git_object_t *type, char *err,
+                  size_t errsz);
 
 #endif

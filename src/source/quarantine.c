@@ -11,6 +11,7 @@
 
 struct qwalk {
 	git_odb *q, *main;
+	struct packread_cache *pc;
 	struct blobset *set;
 	const char *path;
 	int group;
@@ -23,22 +24,26 @@ static int on_object(const git_oid *id, void *arg)
 	struct qwalk *w = arg;
 	size_t size;
 	git_object_t type;
+	char err[256];
 
-	if (git_odb_read_header(&size, &type, w->q, id) < 0) {
+	if (oidset_contains(&w->set->ids, id))
+		return 0; /* found in a pushed tree already */
+	if ((!w->pc || packread_type(w->pc, id, &type, err, sizeof(err)) != PACKREAD_OK) &&
+	    git_odb_read_header(&size, &type, w->q, id) < 0) {
 		w->failed = 1;
 		git_oid_cpy(&w->bad, id);
 		return 1;
 	}
-	if (type == GIT_OBJECT_BLOB && !oidset_contains(&w->set->ids, id) &&
-	    !git_odb_exists_ext(w->main, id, GIT_ODB_LOOKUP_NO_REFRESH))
+	if (type == GIT_OBJECT_BLOB && !git_odb_exists_ext(w->main, id, GIT_ODB_LOOKUP_NO_REFRESH))
 		blobset_add(w->set, id, w->path, NULL, w->group);
 	return 0;
 }
 
-int quarantine_new_blobs(const char *dir, git_odb *main_odb, struct blobset *set,
-                         const char *path, int group, char *err, size_t errsz)
+int quarantine_new_blobs(const char *dir, git_odb *main_odb, struct packread_cache *pc,
+                         struct blobset *set, const char *path, int group, char *err,
+                         size_t errsz)
 {
-	struct qwalk w = {NULL, main_odb, set, path, group, 0, {{0}}};
+	struct qwalk w = {NULL, main_odb, pc, set, path, group, 0, {{0}}};
 	int rc = -1;
 
 	if (git_odb_open(&w.q, dir) < 0) {

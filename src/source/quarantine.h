@@ -12,13 +12,16 @@
 #include <git2.h>
 
 #include "source/blobset.h"
+#include "source/packread.h"
 
 /*
  * Adds to set every blob in the quarantine object directory `dir` that `main_odb` (the
  * repository before the push) does not already hold, with `path` as its display path; blobs
- * already in set keep their path; new ones get `group`. Returns 0, or -1 with err set.
+ * already in set keep their path; new ones get `group`. Types are read through pc when given
+ * (entry headers only). Returns 0, or -1 with err set.
  */
-int quarantine_new_blobs(const char *dir, git_odb *main_odb, struct blobset *set,
-                         const char *path, int group, char *err, size_t errsz);
+int quarantine_new_blobs(const char *dir, git_odb *main_odb, struct packread_cache *pc,
+                         struct blobset *set, const char *path, int group, char *err,
+                         size_t errsz);
 
 #endif

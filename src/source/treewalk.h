@@ -18,11 +18,13 @@
 
 /*
  * Adds to `set` every blob (and symlink) of `commit`'s tree that no parent has at the same
- * path, with the commit as origin. Gitlinks are never read. Returns 0, or -1 with err set
- * if a tree or parent cannot be read (the caller decides whether that is fatal).
+ * path, with the commit as origin. Gitlinks are never read. Trees are read raw (through pc
+ * when given) and each parent's tree in step with the commit's. Returns 0, or -1 with err
+ * set if a tree or parent cannot be read or is corrupt (the caller decides whether that is
+ * fatal).
  */
-int treewalk_commit(git_repository *repo, git_commit *commit, struct blobset *set, int group,
-                    char *err, size_t errsz);
+int treewalk_commit(git_repository *repo, struct packread_cache *pc, git_commit *commit,
+                    struct blobset *set, int group, char *err, size_t errsz);
 
 /*
  * Adds every blob of `tree` (a tag pointing at a tree, ...), paths below `prefix`

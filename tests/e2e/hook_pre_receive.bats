@@ -102,6 +102,37 @@ server_tip() { git -C "${SRV:-../srv.git}" rev-parse --verify -q "$1"; }
 	assert_output_contains "deep.json"
 }
 
+@test "a repository moved in whole (thousands of blobs, delta chains, several threads) is checked" {
+	# 300 commits of 5 files each in a packed, delta-compressed history: the server reads
+	# it through its pack reader and scans on several threads; a state in the middle of
+	# the history and a state blob in no tree at all are both found
+	for c in $(seq 1 300); do
+		for f in 1 2 3 4 5; do seq 1 $((40 + c)) | sed "s/^/row $f /" >"f$f.txt"; done
+		if ((c == 150)); then mkdir -p env && state_json >env/prod.tfstate; fi
+		if ((c == 151)); then git rm -q -r env; fi
+		git add -A && git commit -q -m "c$c"
+	done
+	bad=$(git rev-parse HEAD~150)
+	git gc -q --aggressive
+	loose=$(state_json | sed 's/"serial":3/"serial":99/' | git hash-object -w --stdin)
+	git tag loose-state "$loose"
+	blobs=$(git rev-list --objects --all --no-object-names | git cat-file --batch-check='%(objecttype)' | grep -c blob)
+	((blobs >= 1024)) # over the threshold where the scan runs on several threads
+	STATEGUARD_TRACE=1 run git push origin main --tags
+	assert_status 1
+	assert_output_contains "blobs to scan"
+	# the quarantine's pack (the server had only loose objects) went through packread
+	printf '%s\n' "$output" | grep -Eq 'pre-receive: [1-9][0-9]* packs? read directly'
+	python3 - "$output" "$bad" <<'PY'
+import re, sys
+out, bad = sys.argv[1], sys.argv[2]
+assert "env/prod.tfstate" in out, out[-3000:]
+assert bad[:12] in out or bad in out, "the introducing commit is named"
+assert out.count("tf-state") >= 2, out[-3000:]  # the one in history and the tagged blob
+PY
+	[ "$(server_tip main)" != "$(git rev-parse main)" ]
+}
+
 @test "policy comes from the server, and a bad server config rejects with its name" {
 	echo '{nope' >../server-policy.json
 	git -C ../srv.git config stateguard.config "$TMP/server-policy.json"

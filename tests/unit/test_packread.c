@@ -1,7 +1,7 @@
 /*
  * Unit tests for source/packread: every object of real packs written by git (OFS_DELTA and
  * REF_DELTA chains, several packs, loose objects beside them) reads back byte for byte as
- * libgit2 reads it, whatever the cache size and order; the size cap; and corrupt indexes,
+ * libgit2 reads it, whatever the cache size and order, and its type from headers alone; the size cap; and corrupt indexes,
  * entries and deltas are errors, never a crash or wrong bytes taken as right.
  */
 #include "unit.h"
@@ -90,6 +90,9 @@ static int compare_one(const git_oid *id, void *arg)
 	}
 	assert_int_equal(rc, PACKREAD_OK);
 	assert_int_equal(type, git_odb_object_type(ref));
+	git_object_t htype = GIT_OBJECT_INVALID; /* from headers alone */
+	assert_int_equal(packread_type(x->pc, id, &htype, err, sizeof(err)), PACKREAD_OK);
+	assert_int_equal(htype, git_odb_object_type(ref));
 	assert_int_equal(size, git_odb_object_size(ref));
 	assert_memory_equal(data, git_odb_object_data(ref), size);
 	assert_int_equal(data[size], '\0');
