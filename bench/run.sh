@@ -140,12 +140,29 @@ push_case() { # SERVER LABEL TARGET ("-": shown for context, no target)
 	git --git-dir="$server" config --unset core.hooksPath
 	"$SG" uninstall --server "$server" >/dev/null || true
 }
+# A whole repository pushed into an empty guarded server (a migration). The generated
+# history holds planted leaks, so stateguard rejects it: the baseline's pre-receive rejects
+# too (it reads its input and exits 1), so both sides leave git the same work.
+initial_push_case() { # SOURCE LABEL
+	local src=$1 dst=$DIR/initial-push.git hooks=$DIR/reject-hooks
+	mkdir -p "$hooks"
+	printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$hooks/pre-receive"
+	chmod +x "$hooks/pre-receive"
+	BENCH_OK_RC="1" python3 "$here/timeit.py" "initial push, $2" "$(( ROUNDS > 2 ? 2 : ROUNDS ))" \
+		- added \
+		"git --git-dir='$src' push -q '$dst' 'refs/heads/*:refs/heads/*' 2>/dev/null" \
+		"git --git-dir='$src' push -q '$dst' 'refs/heads/*:refs/heads/*' 2>/dev/null" \
+		"rm -rf '$dst' && git init -q --bare '$dst' && git --git-dir='$dst' config core.hooksPath '$hooks'" \
+		"rm -rf '$dst' && git init -q --bare '$dst' && '$SG' install --server '$dst' >/dev/null 2>&1"
+	rm -rf "$dst"
+}
 echo "== (b) one-commit push with vs without the installed pre-receive"
 if has pre-receive; then
 	# the target is set for ~100k commits and ~20k refs; the small repository shows the
 	# hook's fixed start-up cost against a push that costs git little
 	push_case "$small" "$SCOMMITS commits, $SREFS refs" -
 	push_case "$big" "$NCOMMITS commits, $NREFS refs" 0.25
+	initial_push_case "$big" "$NCOMMITS commits, $NREFS refs, empty server"
 else
 	echo "SKIPPED: this stateguard has no pre-receive command"
 fi
