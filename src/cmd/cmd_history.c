@@ -247,9 +247,7 @@ int cmd_history(int argc, char **argv)
 	const struct policy *pols[1] = {pol};
 	/* the repository's packs, read by our own reader (source/packread.c: per-thread delta
 	 * caches, no lock); libgit2 reads what they do not hold */
-	char *objdir = xasprintf("%s/objects", git_repository_commondir(h.repo));
-	packread_open(&packs, objdir);
-	free(objdir);
+	packs = gitrepo_packs(h.repo);
 	sg_trace("history: %zu pack%s read directly", packread_count(packs),
 	         packread_count(packs) == 1 ? "" : "s");
 	struct blobscan_opts bo = {&limits, pols, NULL, packs};

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "policy/policy_source.h"
 #include "source/blobscan.h"
+#include "source/blobscan_par.h"
 #include "source/commits.h"
 #include "source/gitrepo.h"
 
@@ -76,6 +77,8 @@ int cmd_pre_push(int argc, char **argv)
 	struct scan_limits limits;
 	struct pushed_ref *refs = NULL;
 	struct policy **pols = NULL;
+	struct packread *packs = NULL;
+	struct packread_cache *pc = NULL;
 	const char **refnames = NULL;
 	size_t nrefs = 0, cap = 0, linecap = 0;
 	char *line = NULL, err[1024];
@@ -102,6 +105,8 @@ int cmd_pre_push(int argc, char **argv)
 	gitrepo_global_init();
 	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0)
 		goto fail;
+	packs = gitrepo_packs(repo); /* a push of many commits reads them from the packs */
+	pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
 
 	ssize_t len;
 	size_t nlines = 0;
@@ -134,7 +139,7 @@ int cmd_pre_push(int argc, char **argv)
 		if (commits_add_tip(repo, walk, NULL, &loid, lref, &set, (int)nrefs - 1, err,
 		                    sizeof(err)) < 0 ||
 		    hide_remote(walk, repo, remote, &roid, err, sizeof(err)) < 0 ||
-		    commits_collect(repo, walk, &set, (int)nrefs - 1, &seen, NULL, NULL, err,
+		    commits_collect(repo, pc, walk, &set, (int)nrefs - 1, &seen, NULL, NULL, err,
 		                    sizeof(err)) < 0)
 			goto fail;
 		git_revwalk_free(walk);
@@ -159,10 +164,12 @@ int cmd_pre_push(int argc, char **argv)
 			goto done;
 		}
 	}
+	sg_trace("pre-push: %zu blobs to scan, %zu pack%s read directly", blobset_count(&set),
+	         packread_count(packs), packread_count(packs) == 1 ? "" : "s");
 	scan_limits_default(&limits);
 	policy_limits(nrefs ? pols[0] : NULL, &limits);
-	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, NULL};
-	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs};
+	blobscan_auto(repo, &set, &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
 	goto done;
 fail:
@@ -181,6 +188,8 @@ done:
 	oidset_free(&seen);
 	blobset_free(&set);
 	git_revwalk_free(walk);
+	packread_cache_free(pc);
+	packread_free(packs);
 	git_repository_free(repo);
 	return rc;
 }

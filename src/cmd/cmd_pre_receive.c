@@ -183,9 +183,6 @@ done:
 
 /* Time budget of a push check unless configured (stateguard.timeout, STATEGUARD_TIMEOUT). */
 #define RECEIVE_BUDGET_DEFAULT 300
-/* Pushes with at least this many new blobs are scanned on several threads (below it,
- * starting them costs more than they save). */
-#define RECEIVE_PARALLEL_BLOBS 1024
 
 static const char budget_hint[] =
 	"An administrator can change the budget with 'git config stateguard.timeout SECONDS' on "
@@ -253,7 +250,7 @@ static int collect(git_repository *repo, const struct packread *packs, const str
 		    (!git_oid_is_zero(&u[i].old) &&
 		     commits_hide_if_present(walk, repo, &u[i].old, err, errsz) < 0) ||
 		    commits_hide_refs(walk, repo, "refs/*", err, errsz) < 0 ||
-		    commits_collect(repo, walk, set, (int)i, &seen, NULL, ncommits, err, errsz) < 0)
+		    commits_collect(repo, pc, walk, set, (int)i, &seen, NULL, ncommits, err, errsz) < 0)
 			goto done;
 		git_revwalk_free(walk);
 		walk = NULL;
@@ -347,12 +344,7 @@ int cmd_pre_receive(int argc, char **argv)
 	}
 	/* large pushes (a repository moved here) are read through our pack reader, the
 	 * quarantine's packs included; libgit2 reads loose objects and the rest */
-	char *objdir = xasprintf("%s/objects", git_repository_commondir(repo));
-	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
-	packread_open(&packs, objdir);
-	free(objdir);
-	if (quarantine && *quarantine)
-		packread_add(packs, quarantine);
+	packs = gitrepo_packs(repo);
 	sg_trace("pre-receive: %zu pack%s read directly", packread_count(packs),
 	         packread_count(packs) == 1 ? "" : "s");
 	if (collect(repo, packs, u, nu, &set, &ncommits, err, sizeof(err)) < 0)
@@ -369,13 +361,7 @@ int cmd_pre_receive(int argc, char **argv)
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
 	struct blobscan_opts bo = {&limits, pols, refnames, packs};
-	if (blobset_count(&set) >= RECEIVE_PARALLEL_BLOBS) {
-		struct blobscan_par *par = blobscan_par_start(repo, &bo, blobscan_threads());
-		blobscan_par_feed(par, &set, 0);
-		blobscan_par_finish(par, repo, &findings);
-	} else {
-		blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
-	}
+	blobscan_auto(repo, &set, &bo, &findings);
 	rc = finding_list_exit_code(&findings);
 	if (rc != SG_EXIT_OK && format == REPORT_TEXT)
 		fprintf(stderr,

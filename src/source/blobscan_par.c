@@ -174,6 +174,18 @@ void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set, size_t
 	pthread_mutex_unlock(&p->lock);
 }
 
+void blobscan_auto(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
+                   struct finding_list *out)
+{
+	if (blobset_count(set) < BLOBSCAN_PARALLEL_MIN) {
+		blobscan_run(repo, set, 0, blobset_count(set), o, out);
+		return;
+	}
+	struct blobscan_par *p = blobscan_par_start(repo, o, blobscan_threads());
+	blobscan_par_feed(p, set, 0);
+	blobscan_par_finish(p, repo, out);
+}
+
 static int seg_cmp(const void *a, const void *b)
 {
 	const struct seg *x = a, *y = b;

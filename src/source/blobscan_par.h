@@ -40,4 +40,13 @@ void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set, size_t
  */
 void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct finding_list *out);
 
+/* Sets of at least this many entries are scanned on workers by blobscan_auto (below it,
+ * starting them costs more than they save). */
+#define BLOBSCAN_PARALLEL_MIN 1024
+
+/* Scans the whole set: on blobscan_threads() workers if it is large, else here. The report
+ * is the same either way. */
+void blobscan_auto(git_repository *repo, const struct blobset *set, const struct blobscan_opts *o,
+                   struct finding_list *out);
+
 #endif

@@ -129,8 +129,9 @@ done:
 	return rc;
 }
 
-static int collect_one(git_repository *repo, const git_oid *id, struct blobset *set, int group,
-                       struct finding_list *errors, char *err, size_t errsz)
+static int collect_one(git_repository *repo, struct packread_cache *pc, const git_oid *id,
+                       struct blobset *set, int group, struct finding_list *errors, char *err,
+                       size_t errsz)
 {
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -141,7 +142,7 @@ static int collect_one(git_repository *repo, const git_oid *id, struct blobset *
 		snprintf(err, errsz, "commit %s cannot be read: %s", hex, gitrepo_errmsg());
 		rc = -1;
 	} else {
-		rc = treewalk_commit(repo, NULL, c, set, group, err, errsz);
+		rc = treewalk_commit(repo, pc, c, set, group, err, errsz);
 	}
 	git_commit_free(c);
 	if (rc < 0 && errors) {
@@ -165,9 +166,9 @@ static void walk_failed(git_repository *repo, size_t n, char *err, size_t errsz)
 	             : "");
 }
 
-int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set, int group,
-                    struct oidset *seen, struct finding_list *errors, size_t *ncommits, char *err,
-                    size_t errsz)
+int commits_collect(git_repository *repo, struct packread_cache *pc, git_revwalk *walk,
+                    struct blobset *set, int group, struct oidset *seen,
+                    struct finding_list *errors, size_t *ncommits, char *err, size_t errsz)
 {
 	git_oid id;
 	int e;
@@ -177,7 +178,7 @@ int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set
 		if (seen && !oidset_add(seen, &id, NULL))
 			continue;
 		n++;
-		if (collect_one(repo, &id, set, group, errors, err, errsz) < 0)
+		if (collect_one(repo, pc, &id, set, group, errors, err, errsz) < 0)
 			return -1;
 	}
 	if (ncommits)

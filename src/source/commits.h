@@ -47,9 +47,9 @@ int commits_add_tip(git_repository *repo, git_revwalk *walk, struct oidset *tips
  * goes on. A walk error (missing or shallow history) is always fatal. *ncommits (optional)
  * counts the commits walked.
  */
-int commits_collect(git_repository *repo, git_revwalk *walk, struct blobset *set, int group,
-                    struct oidset *seen, struct finding_list *errors, size_t *ncommits, char *err,
-                    size_t errsz);
+int commits_collect(git_repository *repo, struct packread_cache *pc, git_revwalk *walk,
+                    struct blobset *set, int group, struct oidset *seen,
+                    struct finding_list *errors, size_t *ncommits, char *err, size_t errsz);
 
 /*
  * History: runs the walk to its end, adding the blobs of each commit's tree that no earlier

@@ -85,6 +85,18 @@ int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t
 	return rc < 0 ? -1 : 0;
 }
 
+struct packread *gitrepo_packs(git_repository *repo)
+{
+	struct packread *packs = NULL;
+	const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+	char *objdir = xasprintf("%s/objects", git_repository_commondir(repo));
+	packread_open(&packs, objdir);
+	free(objdir);
+	if (quarantine && *quarantine)
+		packread_add(packs, quarantine);
+	return packs;
+}
+
 void gitrepo_obj_release(struct gitrepo_obj *o)
 {
 	git_odb_object_free(o->odb_obj);

@@ -36,6 +36,13 @@ int gitrepo_open(git_repository **out, const char *path, char *err, size_t errsz
  */
 int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t errsz);
 
+/*
+ * The packs packread reads for repo: its own object store's, and the quarantine's when
+ * $GIT_QUARANTINE_PATH is set (as gitrepo_open adds it). Never NULL; free with
+ * packread_free.
+ */
+struct packread *gitrepo_packs(git_repository *repo);
+
 /* An object's bytes, read by gitrepo_read_object; gitrepo_obj_release frees them. */
 struct gitrepo_obj {
 	const unsigned char *data; /* NUL-terminated after size bytes */

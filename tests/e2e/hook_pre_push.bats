@@ -68,6 +68,23 @@ remote_tip() { git -C ../remote.git rev-parse --verify -q "$1"; }
 	assert_output_not_contains "old.json"
 }
 
+@test "a push of a whole packed history (thousands of blobs) is read from the packs and checked" {
+	for c in $(seq 1 250); do
+		for f in 1 2 3 4 5; do seq 1 $((30 + c)) | sed "s/^/row $f /" >"f$f.txt"; done
+		if ((c == 100)); then state_json >prod.json; fi
+		if ((c == 101)); then git rm -q prod.json; fi
+		git add -A && git commit -q --no-verify -m "c$c"
+	done
+	bad=$(git rev-parse HEAD~150)
+	git gc -q --aggressive
+	STATEGUARD_TRACE=1 run git push origin main
+	assert_status 1
+	printf '%s\n' "$output" | grep -Eq 'pre-push: [0-9]{4,} blobs to scan, 1 pack read directly'
+	assert_output_contains "prod.json"
+	assert_output_contains "${bad:0:12}"
+	[[ $(remote_tip main) != $(git rev-parse main) ]]
+}
+
 @test "a force push that rewrites the branch with state is rejected" {
 	git clone -q ../remote.git ../other
 	(cd ../other && echo x >x.txt && git add x.txt && git commit -q -m x && git push -q origin main)
