@@ -27,70 +27,61 @@ static char dir[] = "/tmp/sg-unit-walk-XXXXXX";
 static int make_repo(void **state)
 {
 	(void)state;
-	char cmd[8192];
 	if (!mkdtemp(dir))
 		return -1;
-	snprintf(cmd, sizeof(cmd),
-	         "set -e; cd %s && git init -q --bare . && python3 - <<'EOF' | git fast-import --quiet\n"
-	         "import random, sys\n"
-	         "r = random.Random(7)\n"
-	         "names = ['a', 'a.b', 'a-b', 'a0', 'ab', 'a_b', 'b', 'z', '\\u00e9t\\u00e9', 'x y']\n"
-	         "out, mark = [], 0\n"
-	         "def path():\n"
-	         "    return '/'.join(r.choice(names) for _ in range(r.randint(1, 3)))\n"
-	         "def commit(branch, parents, t, files):\n"
-	         "    global mark\n"
-	         "    mark += 1\n"
-	         "    out.extend(['commit refs/heads/' + branch, 'mark :%%d' %% mark,\n"
-	         "                'committer t <t@t> %%d +0000' %% (1700000000 + t), 'data 1', 'c'])\n"
-	         "    for i, p in enumerate(parents):\n"
-	         "        out.append(('from :%%d' if i == 0 else 'merge :%%d') %% p)\n"
-	         "    for _ in range(r.randint(1, 4)):\n"
-	         "        op, p = r.random(), path()\n"
-	         "        if op < 0.15 and files:\n"
-	         "            victim = r.choice(sorted(files)); del files[victim]; out.append('D ' + victim)\n"
-	         "        elif op < 0.25 and files:\n"
-	         "            src = r.choice(sorted(files))\n"
-	         "            if p == src or p.startswith(src + '/') or src.startswith(p + '/'): continue\n"
-	         "            for f in list(files):\n"
-	         "                if f != src and (f == p or f.startswith(p + '/') or p.startswith(f + '/')): del files[f]\n"
-	         "            out.append('R \"%%s\" \"%%s\"' %% (src, p))\n"
-	         "            files[p] = files.pop(src)\n"
-	         "        else:\n"
-	         "            body = 'content %%d\\n' %% r.randint(0, 40)\n"
-	         "            # a path under an existing file, or a file over a directory: git\n"
-	         "            # replaces what is in the way, and so does this model\n"
-	         "            for f in list(files):\n"
-	         "                if f.startswith(p + '/') or p.startswith(f + '/'): del files[f]\n"
-	         "            files[p] = body\n"
-	         "            out.extend(['M 100644 inline ' + p, 'data %%d' %% len(body.encode()), body])\n"
-	         "    return mark\n"
-	         "mf = {}\n"
-	         "main = commit('main', [], 0, mf)\n"
-	         "t = 1\n"
-	         "for round in range(4):\n"
-	         "    side, sf = main, dict(mf)\n"
-	         "    for _ in range(15):\n"
-	         "        side = commit('side%%d' %% round, [side], t, sf); t += 1\n"
-	         "    for _ in range(15):\n"
-	         "        main = commit('main', [main], t, mf); t += 1\n"
-	         "    main = commit('main', [main, side], t, mf); t += 1\n"
-	         "sys.stdout.write('\\n'.join(out) + '\\n')\n"
-	         "EOF\n",
-	         dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_sh("set -e; cd %s && git init -q --bare . && python3 - <<'EOF' | git fast-import --quiet\n"
+	               "import random, sys\n"
+	               "r = random.Random(7)\n"
+	               "names = ['a', 'a.b', 'a-b', 'a0', 'ab', 'a_b', 'b', 'z', '\\u00e9t\\u00e9', 'x y']\n"
+	               "out, mark = [], 0\n"
+	               "def path():\n"
+	               "    return '/'.join(r.choice(names) for _ in range(r.randint(1, 3)))\n"
+	               "def commit(branch, parents, t, files):\n"
+	               "    global mark\n"
+	               "    mark += 1\n"
+	               "    out.extend(['commit refs/heads/' + branch, 'mark :%%d' %% mark,\n"
+	               "                'committer t <t@t> %%d +0000' %% (1700000000 + t), 'data 1', 'c'])\n"
+	               "    for i, p in enumerate(parents):\n"
+	               "        out.append(('from :%%d' if i == 0 else 'merge :%%d') %% p)\n"
+	               "    for _ in range(r.randint(1, 4)):\n"
+	               "        op, p = r.random(), path()\n"
+	               "        if op < 0.15 and files:\n"
+	               "            victim = r.choice(sorted(files)); del files[victim]; out.append('D ' + victim)\n"
+	               "        elif op < 0.25 and files:\n"
+	               "            src = r.choice(sorted(files))\n"
+	               "            if p == src or p.startswith(src + '/') or src.startswith(p + '/'): continue\n"
+	               "            for f in list(files):\n"
+	               "                if f != src and (f == p or f.startswith(p + '/') or p.startswith(f + '/')): del files[f]\n"
+	               "            out.append('R \"%%s\" \"%%s\"' %% (src, p))\n"
+	               "            files[p] = files.pop(src)\n"
+	               "        else:\n"
+	               "            body = 'content %%d\\n' %% r.randint(0, 40)\n"
+	               "            # a path under an existing file, or a file over a directory: git\n"
+	               "            # replaces what is in the way, and so does this model\n"
+	               "            for f in list(files):\n"
+	               "                if f.startswith(p + '/') or p.startswith(f + '/'): del files[f]\n"
+	               "            files[p] = body\n"
+	               "            out.extend(['M 100644 inline ' + p, 'data %%d' %% len(body.encode()), body])\n"
+	               "    return mark\n"
+	               "mf = {}\n"
+	               "main = commit('main', [], 0, mf)\n"
+	               "t = 1\n"
+	               "for round in range(4):\n"
+	               "    side, sf = main, dict(mf)\n"
+	               "    for _ in range(15):\n"
+	               "        side = commit('side%%d' %% round, [side], t, sf); t += 1\n"
+	               "    for _ in range(15):\n"
+	               "        main = commit('main', [main], t, mf); t += 1\n"
+	               "    main = commit('main', [main, side], t, mf); t += 1\n"
+	               "sys.stdout.write('\\n'.join(out) + '\\n')\n"
+	               "EOF\n",
+	               dir);
 }
 
 static int remove_repo(void **state)
 {
 	(void)state;
-	char cmd[256];
-	if (getenv("SG_KEEP_FIXTURES")) { /* to look at a failure */
-		print_message("kept %s\n", dir);
-		return 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return unit_rm_fixture(dir);
 }
 
 /* "path\tblob" lines of what git says commit `hex` adds or changes, sorted. */
@@ -223,8 +214,7 @@ static void the_same_through_packread_on_the_packed_repository(void **state)
 	(void)state;
 	char cmd[512];
 	struct packread *pr = NULL;
-	snprintf(cmd, sizeof(cmd), "cd %s && git repack -adq", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(unit_sh("cd %s && git repack -adq", dir), 0);
 	snprintf(cmd, sizeof(cmd), "%s/objects", dir);
 	assert_int_equal(packread_open(&pr, cmd), 0);
 	assert_int_equal(packread_count(pr), 1);
