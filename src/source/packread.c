@@ -1,6 +1,6 @@
 /*
- * packread: a narrow, read-only pack reader for the history audit (see
- * packread.h). Why our own and not libgit2's: libgit2 1.5's delta-base cache
+ * packread: a narrow, read-only pack reader for the history audit and the
+ * push hooks' large reads (see packread.h). Why our own and not libgit2's: libgit2 1.5's delta-base cache
  * is a fixed 16 MiB per pack, and its pack windows sit behind one process-wide
  * lock, so reading a large history costs 1.45x the CPU git pays for the same
  * blobs (measured on hashicorp/terraform, one thread), and more when threads

@@ -1,6 +1,6 @@
 /*
  * packread: objects read straight out of a repository's pack files, for the
- * history audit's hot loop. The packs of one object directory are opened once
+ * history audit's hot loop and for pushes of many objects (pre-receive, pre-push). The packs of one object directory are opened once
  * (struct packread, immutable, shared by threads); each thread reads through
  * its own struct packread_cache (delta-base cache and decompressor, no locks).
  * Anything packread does not hold or cannot read is reported as "not here",
