@@ -22,24 +22,21 @@ static char dir[] = "/tmp/sg-unit-par-XXXXXX";
 static int make_repo(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
-		return -1;
-	return unit_sh("cd %s && git init -q --bare . && python3 - <<'EOF' | git fast-import --quiet && git gc -q\n"
-	               "import json, sys\n"
-	               "out = ['commit refs/heads/main', 'committer t <t@t> 1700000000 +0000', 'data 1', 'x']\n"
-	               "for i in range(3000):\n"
-	               "    if i %% 500 == 7:\n"
-	               "        s = json.dumps({'version': 4, 'terraform_version': '1.8.2', 'serial': i,\n"
-	               "             'lineage': '3f1c2b8e-1111-2222-3333-44445555%%04d' %% i, 'outputs': {},\n"
-	               "             'resources': [{'mode': 'managed', 'type': 'aws_vpc', 'name': 'v',\n"
-	               "                            'instances': [{'attributes': {'id': 'vpc-%%d' %% i}}]}]})\n"
-	               "        name = 's%%d.json' %% i\n"
-	               "    else:\n"
-	               "        s, name = 'locals { x = %%d }' %% i, 'f%%d.tf' %% i\n"
-	               "    out += ['M 100644 inline d%%02d/%%s' %% (i %% 37, name), 'data %%d' %% len(s), s]\n"
-	               "sys.stdout.write('\\n'.join(out) + '\\n')\n"
-	               "EOF\n",
-	               dir);
+	return unit_fixture(dir, "cd %s && git init -q --bare . && python3 - <<'EOF' | git fast-import --quiet && git gc -q\n"
+	                         "import json, sys\n"
+	                         "out = ['commit refs/heads/main', 'committer t <t@t> 1700000000 +0000', 'data 1', 'x']\n"
+	                         "for i in range(3000):\n"
+	                         "    if i %% 500 == 7:\n"
+	                         "        s = json.dumps({'version': 4, 'terraform_version': '1.8.2', 'serial': i,\n"
+	                         "             'lineage': '3f1c2b8e-1111-2222-3333-44445555%%04d' %% i, 'outputs': {},\n"
+	                         "             'resources': [{'mode': 'managed', 'type': 'aws_vpc', 'name': 'v',\n"
+	                         "                            'instances': [{'attributes': {'id': 'vpc-%%d' %% i}}]}]})\n"
+	                         "        name = 's%%d.json' %% i\n"
+	                         "    else:\n"
+	                         "        s, name = 'locals { x = %%d }' %% i, 'f%%d.tf' %% i\n"
+	                         "    out += ['M 100644 inline d%%02d/%%s' %% (i %% 37, name), 'data %%d' %% len(s), s]\n"
+	                         "sys.stdout.write('\\n'.join(out) + '\\n')\n"
+	                         "EOF\n");
 }
 
 static int remove_repo(void **state)

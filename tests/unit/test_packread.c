@@ -30,27 +30,24 @@ static char dir[] = "/tmp/sg-unit-pack-XXXXXX";
 static int make_repos(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
-		return -1;
-	return unit_sh("set -e; cd %s && git init -q --bare ofs && python3 - <<'EOF' | git -C ofs fast-import --quiet\n"
-	               "import sys\n"
-	               "out = []\n"
-	               "for c in range(60):\n"
-	               "    out += ['commit refs/heads/main', 'committer t <t@t> %%d +0000' %% (1700000000 + c),\n"
-	               "            'data 3', 'c%%02d' %% c]\n"
-	               "    for f in range(25):\n"
-	               "        s = ''.join('line %%d of file %%d%%s\\n' %% (i, f, ' changed in %%d' %% c if i %% 60 == c else '')\n"
-	               "                    for i in range(40 + 30 * f))\n"
-	               "        out += ['M 100644 inline d%%d/f%%d.txt' %% (f %% 4, f), 'data %%d' %% len(s.encode()), s]\n"
-	               "sys.stdout.write('\\n'.join(out) + '\\n')\n"
-	               "EOF\n"
-	               "git -C ofs repack -adfq --window=50 --depth=50\n"
-	               "git clone -q --bare --no-local ofs ref && git -C ref -c repack.useDeltaBaseOffset=false repack -adfq --window=50 --depth=50\n"
-	               "git clone -q --bare --no-local ofs split\n"
-	               "cd split && for i in 1 2 3; do printf 'packed apart %%d\\n' $i | git hash-object -w --stdin; done"
-	               " | git pack-objects -q objects/pack/pack >/dev/null && git prune-packed\n"
-	               "printf 'loose only\\n' | git hash-object -w --stdin > ../loose-id\n",
-	               dir);
+	return unit_fixture(dir, "set -e; cd %s && git init -q --bare ofs && python3 - <<'EOF' | git -C ofs fast-import --quiet\n"
+	                         "import sys\n"
+	                         "out = []\n"
+	                         "for c in range(60):\n"
+	                         "    out += ['commit refs/heads/main', 'committer t <t@t> %%d +0000' %% (1700000000 + c),\n"
+	                         "            'data 3', 'c%%02d' %% c]\n"
+	                         "    for f in range(25):\n"
+	                         "        s = ''.join('line %%d of file %%d%%s\\n' %% (i, f, ' changed in %%d' %% c if i %% 60 == c else '')\n"
+	                         "                    for i in range(40 + 30 * f))\n"
+	                         "        out += ['M 100644 inline d%%d/f%%d.txt' %% (f %% 4, f), 'data %%d' %% len(s.encode()), s]\n"
+	                         "sys.stdout.write('\\n'.join(out) + '\\n')\n"
+	                         "EOF\n"
+	                         "git -C ofs repack -adfq --window=50 --depth=50\n"
+	                         "git clone -q --bare --no-local ofs ref && git -C ref -c repack.useDeltaBaseOffset=false repack -adfq --window=50 --depth=50\n"
+	                         "git clone -q --bare --no-local ofs split\n"
+	                         "cd split && for i in 1 2 3; do printf 'packed apart %%d\\n' $i | git hash-object -w --stdin; done"
+	                         " | git pack-objects -q objects/pack/pack >/dev/null && git prune-packed\n"
+	                         "printf 'loose only\\n' | git hash-object -w --stdin > ../loose-id\n");
 }
 
 static int remove_repos(void **state)

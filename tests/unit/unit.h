@@ -28,6 +28,15 @@ __attribute__((format(printf, 1, 2))) static inline int unit_sh(const char *fmt,
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Makes the fixture directory `dir` (a mkdtemp template, filled in) and runs `script` with
+ * the directory as its one printf argument. 0 or -1. */
+static inline int unit_fixture(char *dir, const char *script)
+{
+	if (!mkdtemp(dir))
+		return -1;
+	return unit_sh(script, dir);
+}
+
 /* Removes a fixture directory, unless $SG_KEEP_FIXTURES is set (to look at a failure). */
 static inline int unit_rm_fixture(const char *dir)
 {
