@@ -163,6 +163,7 @@ int cmd_history(int argc, char **argv)
 	struct report_opts ro = {REPORT_TEXT, REPORT_MODE_HISTORY, 0};
 	struct policy *pol = NULL;
 	struct packread *packs = NULL;
+	struct packread_cache *walk_pc = NULL; /* the walk's own reader (workers have theirs) */
 	struct scan_limits limits;
 	const char *config = NULL;
 	int i, all = 0, nrevs = 0, rc = SG_EXIT_ERROR;
@@ -250,12 +251,13 @@ int cmd_history(int argc, char **argv)
 	packs = gitrepo_packs(h.repo);
 	sg_trace("history: %zu pack%s read directly", packread_count(packs),
 	         packread_count(packs) == 1 ? "" : "s");
+	walk_pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
 	struct blobscan_opts bo = {&limits, pols, NULL, packs};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
 	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;
 	oidset_init(&seen_trees);
-	if (commits_collect_unique(h.repo, packs, h.walk, &h.set, &seen_trees, &h.findings,
+	if (commits_collect_unique(h.repo, walk_pc, h.walk, &h.set, &seen_trees, &h.findings,
 	                           &ncommits, feed, &hf, h.err, sizeof(h.err)) < 0)
 		finding_list_add_error(&h.findings, "", "%s; the audit covers only the commits read",
 		                       h.err);
@@ -290,6 +292,7 @@ done:
 	finding_list_free(&h.findings);
 	blobset_free(&h.set);
 	policy_free(pol);
+	packread_cache_free(walk_pc);
 	packread_free(packs);
 	git_revwalk_free(h.walk);
 	git_repository_free(h.repo);

@@ -70,7 +70,7 @@ int cmd_pre_commit(int argc, char **argv)
 	gitrepo_global_init();
 	if (gitrepo_open(&repo, NULL, err, sizeof(err)) < 0 ||
 	    index_staged_blobs(repo, early_listing, &set, POLICY_REPO_FILE, &cfg, err,
-	                            sizeof(err)) < 0) {
+	                       sizeof(err)) < 0) {
 		sg_error("%s: %s; the commit is rejected because the staged files could not be checked",
 		         argv[0], err);
 		goto done;
@@ -83,7 +83,7 @@ int cmd_pre_commit(int argc, char **argv)
 	policy_limits(pol, &limits);
 	const struct policy *pols[1] = {pol};
 	struct blobscan_opts bo = {&limits, pols, NULL, NULL};
-	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &findings);
+	blobscan_run(repo, &set, blobset_count(&set), &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_COMMIT);
 done:
 	index_listing_free(early_listing);

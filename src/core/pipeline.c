@@ -39,11 +39,8 @@ void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)
 int pipeline_scan_member(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                          size_t len, unsigned depth)
 {
-	int rc = 0;
-	if (unpack_is_container(data, len)) {
-		rc = unpack_container(ctx, path, data, len, depth);
-		if (rc < 0)
-			return rc;
-	}
+	/* not a container: unpack_container adds nothing (it sniffs the bytes once) */
+	if (unpack_container(ctx, path, data, len, depth) < 0)
+		return -1;
 	return detect_blob(ctx, path, data, len, depth);
 }

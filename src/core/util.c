@@ -332,8 +332,7 @@ static const unsigned char *casemem_sse2(const unsigned char *hay, size_t hay_le
 				return hay + i + j;
 		}
 	}
-	const unsigned char *rest = casemem_scalar(hay + i, hay_len - i, needle, needle_len);
-	return rest;
+	return casemem_scalar(hay + i, hay_len - i, needle, needle_len);
 }
 #endif
 

@@ -42,11 +42,6 @@ static int all_of(const unsigned char *s, size_t n, int (*pred)(int))
 	return 1;
 }
 
-static int is_lower_hex(int c)
-{
-	return isdigit(c) || (c >= 'a' && c <= 'f');
-}
-
 static int ends_with(const unsigned char *s, size_t n, const char *suf)
 {
 	size_t k = strlen(suf);
@@ -101,7 +96,7 @@ static int is_ec2_id(const unsigned char *s, size_t n)
 	size_t pl = (size_t)(dash - s), hl = n - pl - 1;
 	if (hl != 8 && hl != 17)
 		return 0;
-	if (!all_of(dash + 1, hl, is_lower_hex))
+	if (!all_of(dash + 1, hl, idtoken_is_lower_hex))
 		return 0;
 	/* all-digit tails are usually dates or counters, not ids */
 	if (all_of(dash + 1, hl, isdigit))
@@ -152,23 +147,16 @@ static int builtin_token(const unsigned char *d, size_t off, size_t len, enum id
 	return 0;
 }
 
-struct run {
-	size_t start, end;
-};
-
-static int run_cmp(const void *a, const void *b)
+static int pos_cmp(const void *a, const void *b)
 {
-	const struct run *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-/* Records the start of the token run that holds d[pos]. */
-static void add_run(struct run **runs, size_t *n, size_t *cap, const unsigned char *d, size_t pos)
+static void add_pos(size_t **v, size_t *n, size_t *cap, size_t pos)
 {
-	while (pos > 0 && (idtoken_is_ident_char(d[pos - 1]) || d[pos - 1] == '.'))
-		pos--;
-	xgrow((void **)runs, cap, *n + 1, sizeof(**runs));
-	(*runs)[(*n)++] = (struct run){pos, 0};
+	xgrow((void **)v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = pos;
 }
 
 /*
@@ -187,37 +175,36 @@ static void find_aws_shapes(const unsigned char *d, size_t len, unsigned shapes,
 	} anchors[] = {{"arn:", IDENT_SHAPES_ARN},
 	               {".amazonaws.com", IDENT_SHAPES_HOST},
 	               {".cloudfront.net", IDENT_SHAPES_HOST}};
-	struct run *runs = NULL;
-	size_t n = 0, cap = 0;
+	size_t *at = NULL, n = 0, cap = 0; /* anchor positions */
 	for (size_t a = 0; a < sizeof(anchors) / sizeof(*anchors); a++) {
 		if (!(shapes & anchors[a].shape))
 			continue;
 		size_t al = strlen(anchors[a].s);
 		const unsigned char *p = d, *end = d + len;
 		while ((p = util_memmem(p, (size_t)(end - p), anchors[a].s, al)) != NULL) {
-			add_run(&runs, &n, &cap, d, (size_t)(p - d));
+			add_pos(&at, &n, &cap, (size_t)(p - d));
 			p++;
 		}
 	}
 	for (const unsigned char *p = d, *end = d + len;
 	     (shapes & IDENT_SHAPES_EC2) && (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++) {
-		size_t at = (size_t)(p - d), k = 1;
-		while (k <= 8 && at + k < len && is_lower_hex(d[at + k]))
+		size_t pos = (size_t)(p - d), k = 1;
+		while (k <= 8 && pos + k < len && idtoken_is_lower_hex(d[pos + k]))
 			k++;
 		if (k == 9)
-			add_run(&runs, &n, &cap, d, at);
+			add_pos(&at, &n, &cap, pos);
 	}
 	if (n > 1)
-		qsort(runs, n, sizeof(*runs), run_cmp);
-	size_t done = 0; /* runs start after this offset once one is emitted */
+		qsort(at, n, sizeof(*at), pos_cmp);
+	size_t done = 0; /* anchors before this offset lie in a run already scanned */
 	for (size_t r = 0; r < n; r++) {
 		size_t s, e;
-		if (runs[r].start < done)
+		if (at[r] < done)
 			continue; /* the same run, met through another anchor */
-		idtoken_scan_at(d, len, runs[r].start, builtin_token, h, &s, &e);
-		done = e > s ? e : runs[r].start + 1;
+		idtoken_scan_at(d, len, at[r], builtin_token, h, &s, &e);
+		done = e > s ? e : at[r] + 1;
 	}
-	free(runs);
+	free(at);
 }
 
 static void find_azure(const unsigned char *d, size_t len, struct builtin_hits *h)

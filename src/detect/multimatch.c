@@ -56,11 +56,6 @@ struct multimatch {
 	int simd; /* 0 scalar, 1 SSSE3, 2 AVX2 */
 };
 
-static int is_lower_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
 static unsigned char fold(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
@@ -72,7 +67,7 @@ static int may_be(const struct mm_entry *e, size_t k, unsigned c)
 	if (k < e->len)
 		return e->ci ? fold((unsigned char)c) == fold(e->s[k]) : c == e->s[k];
 	if (e->hex8 && k < e->need)
-		return is_lower_hex((unsigned char)c);
+		return idtoken_is_lower_hex((unsigned char)c);
 	return 1; /* past the pattern: any byte */
 }
 
@@ -185,7 +180,7 @@ static int entry_at(const struct mm_entry *e, const unsigned char *d, size_t n, 
 		return 0;
 	}
 	for (size_t k = e->len; k < e->need; k++)
-		if (!is_lower_hex(d[at + k]))
+		if (!idtoken_is_lower_hex(d[at + k]))
 			return 0;
 	if (e->word && at > 0 && idtoken_is_ident_char(d[at - 1]))
 		return 0;

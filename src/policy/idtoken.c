@@ -25,6 +25,11 @@ int idtoken_is_ident_char(unsigned char c)
 	return (cls[c] & (C_LETTER | C_DIGIT | C_UNDER)) || c == '-';
 }
 
+int idtoken_is_lower_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
 static int is_arn_end(unsigned char c)
 {
 	return c <= ' ' || c >= 0x7f || strchr("\"'`,;()[]{}<>|\\", c);

@@ -18,6 +18,9 @@ enum idtoken_kind {
 /* 1 for [A-Za-z0-9_-]: characters that continue an identifier. */
 int idtoken_is_ident_char(unsigned char c);
 
+/* 1 for [0-9a-f]: the digits of the hex part of EC2-style ids (ctype-style signature). */
+int idtoken_is_lower_hex(int c);
+
 /*
  * Calls cb for every candidate token in data (offset and length into data).
  * A non-zero return from cb stops the scan and is returned.

@@ -38,7 +38,6 @@ void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_e
 		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0};
 	struct gitrepo_obj obj;
 
-	git_oid_tostr(hex, sizeof(hex), &e->id);
 	int rc = gitrepo_read_blob(odb, pc, &e->id, o->limits->file_bytes, &obj, err, sizeof(err));
 	if (rc < 0)
 		finding_list_add_error(out, e->path, "%s", err);
@@ -49,12 +48,14 @@ void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_e
 	else
 		pipeline_scan_blob(&ctx, e->path, obj.data, obj.size);
 	gitrepo_obj_release(&obj);
-	pipeline_stamp_blob(&ctx, hex); /* findings and the read and size errors above */
+	if (out->n == n0)
+		return; /* nothing found: nothing to stamp, annotate or apply (most blobs) */
+	pipeline_stamp_blob(&ctx, git_oid_tostr(hex, sizeof(hex), &e->id)); /* errors too */
 	annotate(out, n0, e, ref);
 	policy_apply(pol, out, n0);
 }
 
-int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,
+int blobscan_run(git_repository *repo, const struct blobset *set, size_t n,
                  const struct blobscan_opts *o, struct finding_list *out)
 {
 	git_odb *odb = NULL;
@@ -64,7 +65,7 @@ int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, s
 	}
 	struct packread_cache *pc = o->packs ? packread_cache_new(o->packs, PACKREAD_CACHE_BYTES)
 	                                     : NULL;
-	for (size_t i = from; i < to && i < blobset_count(set); i++)
+	for (size_t i = 0; i < n && i < blobset_count(set); i++)
 		blobscan_entry(odb, pc, blobset_at(set, i), o, out);
 	packread_cache_free(pc);
 	git_odb_free(odb);

@@ -29,8 +29,9 @@ struct blobscan_opts {
 void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_entry *e,
                     const struct blobscan_opts *o, struct finding_list *out);
 
-/* Scans the slice; unreadable blobs become scan errors and the scan goes on. Returns 0. */
-int blobscan_run(git_repository *repo, const struct blobset *set, size_t from, size_t to,
+/* Scans entries [0, n) of set; unreadable blobs become scan errors and the scan goes on.
+ * Returns 0. */
+int blobscan_run(git_repository *repo, const struct blobset *set, size_t n,
                  const struct blobscan_opts *o, struct finding_list *out);
 
 #endif

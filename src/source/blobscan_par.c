@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "source/gitrepo.h"
 
 #define CHUNK 8          /* entries a worker takes at a time (small: the last ones balance) */
 #define MAX_THREADS 16
@@ -58,6 +57,7 @@ struct worker {
 
 struct blobscan_par {
 	const struct blobscan_opts *o;
+	const struct blobset *set; /* the set being fed (entries [0, nq) are handed over) */
 	pthread_mutex_t lock;
 	pthread_cond_t more;
 	struct item *q; /* every entry handed over, in set order */
@@ -166,6 +166,7 @@ void blobscan_par_feed(struct blobscan_par *p, const struct blobset *set, size_t
 	/* only this thread appends to the queue: reading nq without the lock is safe */
 	if (n == p->nq || n - p->nq < at_least)
 		return;
+	p->set = set;
 	pthread_mutex_lock(&p->lock);
 	xgrow((void **)&p->q, &p->capq, n, sizeof(*p->q));
 	for (size_t i = p->nq; i < n; i++)
@@ -178,7 +179,7 @@ void blobscan_auto(git_repository *repo, const struct blobset *set, const struct
                    struct finding_list *out)
 {
 	if (blobset_count(set) < BLOBSCAN_PARALLEL_MIN) {
-		blobscan_run(repo, set, 0, blobset_count(set), o, out);
+		blobscan_run(repo, set, blobset_count(set), o, out);
 		return;
 	}
 	struct blobscan_par *p = blobscan_par_start(repo, o, blobscan_threads());
@@ -200,16 +201,8 @@ void blobscan_par_finish(struct blobscan_par *p, git_repository *repo, struct fi
 	pthread_mutex_unlock(&p->lock);
 	for (unsigned t = 0; t < p->nworkers; t++)
 		pthread_join(p->w[t].th, NULL);
-	if (p->nworkers == 0) { /* no worker could start: scan here, same result */
-		git_odb *odb = NULL;
-		if (git_repository_odb(&odb, repo) < 0) {
-			finding_list_add_error(out, "", "cannot open the object store: %s", gitrepo_errmsg());
-		} else {
-			for (size_t i = 0; i < p->nq; i++)
-				blobscan_entry(odb, NULL, p->q[i].e, p->o, out);
-		}
-		git_odb_free(odb);
-	}
+	if (p->nworkers == 0 && p->nq) /* no worker could start: scan here, same result */
+		blobscan_run(repo, p->set, p->nq, p->o, out);
 
 	/* merge: findings of each entry, entries in set order */
 	size_t nsegs = 0;

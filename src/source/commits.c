@@ -235,13 +235,12 @@ done:
 	return rc;
 }
 
-int commits_collect_unique(git_repository *repo, const struct packread *packs,
+int commits_collect_unique(git_repository *repo, struct packread_cache *pc,
                            git_revwalk *walk, struct blobset *set, struct oidset *seen_trees,
                            struct finding_list *errors, size_t *ncommits,
                            void (*after)(void *arg), void *arg, char *err, size_t errsz)
 {
 	git_odb *odb = NULL;
-	struct packread_cache *pc = NULL;
 	git_oid id;
 	int e, rc = -1;
 	size_t n = 0;
@@ -250,8 +249,6 @@ int commits_collect_unique(git_repository *repo, const struct packread *packs,
 		snprintf(err, errsz, "cannot open the object store: %s", gitrepo_errmsg());
 		return -1;
 	}
-	if (packs)
-		pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
 	while ((e = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *c = NULL;
 		char hex[GIT_OID_HEXSZ + 1]; /* filled only for an error */
@@ -284,7 +281,6 @@ int commits_collect_unique(git_repository *repo, const struct packread *packs,
 done:
 	if (ncommits)
 		*ncommits += n;
-	packread_cache_free(pc);
 	git_odb_free(odb);
 	return rc;
 }

@@ -56,10 +56,10 @@ int commits_collect(git_repository *repo, struct packread_cache *pc, git_revwalk
  * commit of the walk had (treewalk_unique: each tree read once). An unreadable commit or
  * tree is recorded in `errors` as a scan error and the walk goes on; a walk error is fatal
  * (-1, err set). `after` (optional) is called after each commit, e.g. to hand the new
- * entries of set to scanning workers. Commits and trees are read through `packs` when
- * given (NULL: libgit2 alone).
+ * entries of set to scanning workers. Commits and trees are read through pc when given
+ * (NULL: libgit2 alone).
  */
-int commits_collect_unique(git_repository *repo, const struct packread *packs,
+int commits_collect_unique(git_repository *repo, struct packread_cache *pc,
                            git_revwalk *walk, struct blobset *set, struct oidset *seen_trees,
                            struct finding_list *errors, size_t *ncommits,
                            void (*after)(void *arg), void *arg, char *err, size_t errsz);

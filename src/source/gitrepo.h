@@ -2,7 +2,8 @@
  * gitrepo: opening the repository a hook runs in, the way git describes it to
  * the hook (GIT_DIR, GIT_WORK_TREE, GIT_QUARANTINE_PATH), reading objects
  * within a size cap (through packread when the caller has one), and running
- * git itself for what libgit2 1.5.1 cannot do (the index's cache-tree). It knows nothing of scanning or policy.
+ * git itself for what libgit2 1.5.1 cannot do (the index's cache-tree). It
+ * knows nothing of scanning or policy.
  */
 #ifndef SG_GITREPO_H
 #define SG_GITREPO_H

@@ -87,8 +87,8 @@ void index_listing_free(struct index_listing *l)
 }
 
 int index_staged_blobs(git_repository *repo, struct index_listing *early, struct blobset *set,
-                            const char *watch_path, struct index_path_state *watch, char *err,
-                            size_t errsz)
+                       const char *watch_path, struct index_path_state *watch, char *err,
+                       size_t errsz)
 {
 	char base[GIT_OID_HEXSZ + 1], gerr[256];
 	char *out = NULL;

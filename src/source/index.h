@@ -36,7 +36,7 @@ void index_listing_free(struct index_listing *l);
  * set: nothing is ever reported as "nothing staged" by accident.
  */
 int index_staged_blobs(git_repository *repo, struct index_listing *early, struct blobset *set,
-                            const char *watch_path, struct index_path_state *watch, char *err,
-                            size_t errsz);
+                       const char *watch_path, struct index_path_state *watch, char *err,
+                       size_t errsz);
 
 #endif

@@ -1,20 +1,21 @@
 /*
- * packread: a narrow, read-only pack reader for the history audit and the
- * push hooks' large reads (see packread.h). Why our own and not libgit2's: libgit2 1.5's delta-base cache
- * is a fixed 16 MiB per pack, and its pack windows sit behind one process-wide
- * lock, so reading a large history costs 1.45x the CPU git pays for the same
- * blobs (measured on hashicorp/terraform, one thread), and more when threads
- * contend (about 90,000 context switches on a 100k-commit history). Here each
- * thread has its own cache, sized by the caller, and inflates with libdeflate
- * (whole-buffer; every inflated size is known from the pack). The scope is
- * deliberately small: SHA-1 repositories, version-2 .idx files, version 2 or 3
- * packs, mmap'd read-only. A v1 index, an object outside these packs, a
- * REF_DELTA whose base lies in no opened pack, or an object too large to
- * bound are "not here" and libgit2 reads them. Every offset, length, varint
- * and delta instruction read from a file is bounds-checked; delta chains are
- * resolved iteratively with a depth cap. As with libgit2 under
- * GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION=0, object ids are not re-hashed;
- * each zlib stream's Adler-32 is checked and every delta's sizes must agree.
+ * packread: a narrow, read-only pack reader for the history audit and the push
+ * hooks' large reads (see packread.h). Why our own and not libgit2's: libgit2
+ * 1.5's delta-base cache is a fixed 16 MiB per pack, and its pack windows sit
+ * behind one process-wide lock, so reading a large history costs 1.45x the CPU
+ * git pays for the same blobs (measured on hashicorp/terraform, one thread),
+ * and more when threads contend (about 90,000 context switches on a
+ * 100k-commit history). Here each thread has its own cache, sized by the
+ * caller, and inflates with libdeflate (whole-buffer; every inflated size is
+ * known from the pack). The scope is deliberately small: SHA-1 repositories,
+ * version-2 .idx files, version 2 or 3 packs, mmap'd read-only. A v1 index, an
+ * object outside these packs, a REF_DELTA whose base lies in no opened pack,
+ * or an object too large to bound are "not here" and libgit2 reads them. Every
+ * offset, length, varint and delta instruction read from a file is bounds-
+ * checked; delta chains are resolved iteratively with a depth cap. As with
+ * libgit2 under GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION=0, object ids are not
+ * re-hashed; each zlib stream's Adler-32 is checked and every delta's sizes
+ * must agree.
  */
 #include "source/packread.h"
 
@@ -593,6 +594,12 @@ static int chain_build(struct packread_cache *c, const struct pack *p, uint64_t 
 	return 0;
 }
 
+/* The pack type of the object chain_build reached: its base's (a cached base keeps it). */
+static int chain_type(const struct packread_cache *c, const struct centry *hit, size_t depth)
+{
+	return hit ? hit->type : c->chain[depth - 1].type;
+}
+
 /*
  * Builds the object of a chain (c->chain[0..depth) over `hit` or the last entry): inflates
  * the base, applies the deltas innermost first, keeping each intermediate result as a base.
@@ -699,7 +706,7 @@ int packread_read(struct packread_cache *c, const git_oid *id, uint64_t max, uns
 		return PACKREAD_NOT_HERE;
 	if ((rc = chain_build(c, p, off, bound, &hit, &depth, err, errsz)) != 0)
 		return rc;
-	base_type = hit ? hit->type : c->chain[depth - 1].type;
+	base_type = chain_type(c, hit, depth);
 	*type = to_git_type(base_type);
 
 	/* the object's size, before inflating anything large */
@@ -739,28 +746,14 @@ int packread_type(struct packread_cache *c, const git_oid *id, git_object_t *typ
 {
 	uint64_t off = 0;
 	const struct pack *p = find_any(c->pr, id->id, NULL, &off);
-	struct entry e;
+	struct centry *hit = NULL;
+	size_t depth = 0;
+	int rc;
 	if (!p)
 		return PACKREAD_NOT_HERE;
-	for (size_t depth = 0;; depth++) {
-		struct centry *hit = cache_get(c, p, off);
-		if (hit) {
-			*type = to_git_type(hit->type);
-			return PACKREAD_OK;
-		}
-		if (depth >= MAX_CHAIN) {
-			snprintf(err, errsz, "delta chain longer than %d", MAX_CHAIN);
-			return -1;
-		}
-		if (entry_read(p, off, &e, err, errsz) < 0)
-			return -1;
-		if (!is_delta(e.type)) {
-			*type = to_git_type(e.type);
-			return PACKREAD_OK;
-		}
-		if (e.type == OBJ_OFS_DELTA)
-			off = e.base_off;
-		else if (!(p = find_any(c->pr, e.base_id, p, &off)))
-			return PACKREAD_NOT_HERE;
-	}
+	/* no size bound: the headers are all that is read */
+	if ((rc = chain_build(c, p, off, UINT64_MAX, &hit, &depth, err, errsz)) != 0)
+		return rc;
+	*type = to_git_type(chain_type(c, hit, depth));
+	return PACKREAD_OK;
 }

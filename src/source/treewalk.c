@@ -75,11 +75,11 @@ static size_t path_push(char **path, size_t *cap, size_t plen, const char *name,
 	return at + nlen;
 }
 
-/* --- pruned N-parent walk (hooks) ---------------------------------------------------- */
-
+/* What both walks carry: where objects come from, where blobs go, the path so far. */
 struct walk {
 	git_odb *odb;
 	struct packread_cache *pc;
+	struct oidset *seen; /* seen-tree walk: trees met before; NULL in the pruned walk */
 	struct blobset *set;
 	const git_oid *commit;
 	int group;
@@ -89,25 +89,62 @@ struct walk {
 	size_t errsz;
 };
 
+/* Reads tree `id` (at w->path[0..plen]) into obj; `what` names it in the error. */
+static int walk_read_tree(struct walk *w, const git_oid *id, size_t plen, const char *what,
+                          struct gitrepo_obj *obj)
+{
+	char rerr[256];
+	if (gitrepo_read_object(w->odb, w->pc, id, GIT_OBJECT_TREE, UINT64_MAX, obj, rerr,
+	                        sizeof(rerr)) == 0)
+		return 0;
+	snprintf(w->err, w->errsz, "%s at %s: %s", what, plen ? w->path : "/", rerr);
+	return -1;
+}
+
+/* Says that tree `id` at w->path[0..plen] is corrupt; returns -1. */
+static int walk_corrupt(struct walk *w, const git_oid *id, size_t plen)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	snprintf(w->err, w->errsz, "tree %s (%s) is corrupt", plen ? w->path : "/",
+	         git_oid_tostr(hex, sizeof(hex), id));
+	return -1;
+}
+
+/* -1 with the error set when the walk is nested too deep. */
+static int walk_depth(struct walk *w, unsigned depth)
+{
+	if (depth <= TREEWALK_MAX_DEPTH)
+		return 0;
+	snprintf(w->err, w->errsz, "tree nesting deeper than %d at %s", TREEWALK_MAX_DEPTH, w->path);
+	return -1;
+}
+
+/* Starts w->path as `prefix`. */
+static void walk_path_init(struct walk *w, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	xgrow((void **)&w->path, &w->cap, plen + 1, 1);
+	memcpy(w->path, prefix, plen + 1);
+}
+
+/* --- pruned N-parent walk (hooks) ---------------------------------------------------- */
+
 /* A parent's tree being read alongside the child's, in step (both are in tree order). */
 struct cursor {
 	struct gitrepo_obj obj;
 	const unsigned char *p, *end;
 	struct tentry e;
-	int at; /* 1: e is the current record; 0: past the end (or no tree) */
+	int at;         /* 1: e is the current record; 0: past the end (or no tree) */
+	git_oid sub_id; /* the same-named subtree of the current child entry */
 };
 
 static int cursor_open(struct walk *w, struct cursor *c, const git_oid *id, size_t plen)
 {
-	char rerr[256];
 	memset(c, 0, sizeof(*c));
 	if (!id)
 		return 0;
-	if (gitrepo_read_object(w->odb, w->pc, id, GIT_OBJECT_TREE, UINT64_MAX, &c->obj, rerr,
-	                        sizeof(rerr)) != 0) {
-		snprintf(w->err, w->errsz, "parent tree at %s: %s", plen ? w->path : "/", rerr);
+	if (walk_read_tree(w, id, plen, "parent tree", &c->obj) < 0)
 		return -1;
-	}
 	c->p = c->obj.data;
 	c->end = c->p + c->obj.size;
 	c->at = 1;
@@ -143,21 +180,11 @@ static int walk_tree(struct walk *w, const git_oid *id, const git_oid *const *pa
 	struct gitrepo_obj obj;
 	struct cursor *cur = np ? xcalloc(np, sizeof(*cur)) : NULL;
 	const git_oid **sub = np ? xcalloc(np, sizeof(*sub)) : NULL;
-	git_oid *sub_ids = np ? xcalloc(np, sizeof(*sub_ids)) : NULL;
-	char rerr[256], hex[GIT_OID_HEXSZ + 1];
 	int rc = -1;
 
 	memset(&obj, 0, sizeof(obj));
-	if (depth > TREEWALK_MAX_DEPTH) {
-		snprintf(w->err, w->errsz, "tree nesting deeper than %d at %s", TREEWALK_MAX_DEPTH,
-		         w->path);
+	if (walk_depth(w, depth) < 0 || walk_read_tree(w, id, plen, "tree", &obj) < 0)
 		goto done;
-	}
-	if (gitrepo_read_object(w->odb, w->pc, id, GIT_OBJECT_TREE, UINT64_MAX, &obj, rerr,
-	                        sizeof(rerr)) != 0) {
-		snprintf(w->err, w->errsz, "tree at %s: %s", plen ? w->path : "/", rerr);
-		goto done;
-	}
 	for (size_t k = 0; k < np; k++)
 		if (cursor_open(w, &cur[k], parents[k], plen) < 0)
 			goto done;
@@ -179,8 +206,8 @@ static int walk_tree(struct walk *w, const git_oid *id, const git_oid *const *pa
 			if (!memcmp(cur[k].e.id, e.id, GIT_OID_RAWSZ))
 				same = 1;
 			else if (MODE_KIND(cur[k].e.mode) == KIND_TREE) {
-				git_oid_fromraw(&sub_ids[k], cur[k].e.id);
-				sub[k] = &sub_ids[k];
+				git_oid_fromraw(&cur[k].sub_id, cur[k].e.id);
+				sub[k] = &cur[k].sub_id;
 			}
 		}
 		if (same)
@@ -198,18 +225,12 @@ static int walk_tree(struct walk *w, const git_oid *id, const git_oid *const *pa
 		}
 		w->path[plen] = '\0';
 	}
-	if (r < 0) {
-		snprintf(w->err, w->errsz, "tree %s (%s) is corrupt", plen ? w->path : "/",
-		         git_oid_tostr(hex, sizeof(hex), id));
-		goto done;
-	}
-	rc = 0;
+	rc = r < 0 ? walk_corrupt(w, id, plen) : 0;
 done:
 	for (size_t k = 0; k < np; k++)
 		gitrepo_obj_release(&cur[k].obj);
 	free(cur);
 	free(sub);
-	free(sub_ids);
 	gitrepo_obj_release(&obj);
 	return rc;
 }
@@ -217,15 +238,13 @@ done:
 int treewalk_tree(git_repository *repo, git_tree *tree, const char *prefix, const git_oid *commit,
                   struct blobset *set, int group, char *err, size_t errsz)
 {
-	struct walk w = {NULL, NULL, set, commit, group, NULL, 0, err, errsz};
-	size_t plen = strlen(prefix);
+	struct walk w = {NULL, NULL, NULL, set, commit, group, NULL, 0, err, errsz};
 	if (git_repository_odb(&w.odb, repo) < 0) {
 		snprintf(err, errsz, "cannot open the object store: %s", gitrepo_errmsg());
 		return -1;
 	}
-	xgrow((void **)&w.path, &w.cap, plen + 1, 1);
-	memcpy(w.path, prefix, plen + 1);
-	int rc = walk_tree(&w, git_tree_id(tree), NULL, 0, plen, 0);
+	walk_path_init(&w, prefix);
+	int rc = walk_tree(&w, git_tree_id(tree), NULL, 0, strlen(prefix), 0);
 	free(w.path);
 	git_odb_free(w.odb);
 	return rc;
@@ -234,7 +253,7 @@ int treewalk_tree(git_repository *repo, git_tree *tree, const char *prefix, cons
 int treewalk_commit(git_repository *repo, struct packread_cache *pc, git_commit *commit,
                     struct blobset *set, int group, char *err, size_t errsz)
 {
-	struct walk w = {NULL, pc, set, git_commit_id(commit), group, NULL, 0, err, errsz};
+	struct walk w = {NULL, pc, NULL, set, git_commit_id(commit), group, NULL, 0, err, errsz};
 	unsigned np = git_commit_parentcount(commit);
 	git_oid *ptrees = np ? xcalloc(np, sizeof(*ptrees)) : NULL;
 	const git_oid **parents = np ? xcalloc(np, sizeof(*parents)) : NULL;
@@ -256,8 +275,7 @@ int treewalk_commit(git_repository *repo, struct packread_cache *pc, git_commit 
 		}
 		parents[p] = &ptrees[p];
 	}
-	xgrow((void **)&w.path, &w.cap, 1, 1);
-	w.path[0] = '\0';
+	walk_path_init(&w, "");
 	rc = walk_tree(&w, git_commit_tree_id(commit), parents, np, 0, 0);
 done:
 	free(ptrees);
@@ -269,34 +287,13 @@ done:
 
 /* --- seen-tree walk (history) ------------------------------------------------------- */
 
-struct uwalk {
-	git_odb *odb;
-	struct packread_cache *pc;
-	struct oidset *seen;
-	struct blobset *set;
-	const git_oid *commit;
-	char *path;
-	size_t cap;
-	char *err;
-	size_t errsz;
-};
-
-static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned depth)
+static int unique_tree(struct walk *w, const git_oid *id, size_t plen, unsigned depth)
 {
 	struct gitrepo_obj obj;
-	char hex[GIT_OID_HEXSZ + 1], rerr[256]; /* filled only for an error message */
 	int rc = -1;
 
-	if (depth > TREEWALK_MAX_DEPTH) {
-		snprintf(w->err, w->errsz, "tree nesting deeper than %d at %s", TREEWALK_MAX_DEPTH,
-		         w->path);
+	if (walk_depth(w, depth) < 0 || walk_read_tree(w, id, plen, "tree", &obj) < 0)
 		return -1;
-	}
-	if (gitrepo_read_object(w->odb, w->pc, id, GIT_OBJECT_TREE, UINT64_MAX, &obj, rerr,
-	                        sizeof(rerr)) != 0) {
-		snprintf(w->err, w->errsz, "tree at %s: %s", plen ? w->path : "/", rerr);
-		return -1;
-	}
 	const unsigned char *p = obj.data, *end = p + obj.size;
 	struct tentry e;
 	int r;
@@ -312,19 +309,14 @@ static int uwalk_tree(struct uwalk *w, const git_oid *id, size_t plen, unsigned 
 		size_t len = path_push(&w->path, &w->cap, plen, (const char *)e.name, e.nlen);
 		int e2 = 0;
 		if (kind == KIND_TREE)
-			e2 = uwalk_tree(w, &eid, len, depth + 1);
+			e2 = unique_tree(w, &eid, len, depth + 1);
 		else
-			blobset_add(w->set, &eid, w->path, w->commit, 0);
+			blobset_add(w->set, &eid, w->path, w->commit, w->group);
 		w->path[plen] = '\0';
 		if (e2 < 0)
 			goto done;
 	}
-	if (r < 0) {
-		git_oid_tostr(hex, sizeof(hex), id);
-		snprintf(w->err, w->errsz, "tree %s (%s) is corrupt", plen ? w->path : "/", hex);
-		goto done;
-	}
-	rc = 0;
+	rc = r < 0 ? walk_corrupt(w, id, plen) : 0;
 done:
 	gitrepo_obj_release(&obj);
 	return rc;
@@ -334,12 +326,11 @@ int treewalk_unique(git_odb *odb, struct packread_cache *pc, struct oidset *seen
                     const git_oid *tree, const git_oid *commit, struct blobset *set, char *err,
                     size_t errsz)
 {
-	struct uwalk w = {odb, pc, seen_trees, set, commit, NULL, 0, err, errsz};
+	struct walk w = {odb, pc, seen_trees, set, commit, 0, NULL, 0, err, errsz};
 	if (!oidset_add(seen_trees, tree, NULL))
 		return 0;
-	xgrow((void **)&w.path, &w.cap, 1, 1);
-	w.path[0] = '\0';
-	int rc = uwalk_tree(&w, tree, 0, 0);
+	walk_path_init(&w, "");
+	int rc = unique_tree(&w, tree, 0, 0);
 	free(w.path);
 	return rc;
 }

@@ -12,13 +12,14 @@
 
 #include "core/pipeline.h"
 
-/* 1 if the bytes start like a container this module can open. */
+/* 1 if the bytes are a container or compressed stream: one this module opens, or one it
+ * recognises and refuses as unexaminable (7z, RAR, cpio, lz4, lzip, .Z). */
 int unpack_is_container(const unsigned char *data, size_t len);
 
 /*
  * Opens a container and scans every member with pipeline_scan_member(depth+1),
- * member paths being "<path>!<member>". Returns 0 (findings may have been added),
- * or -1 on an internal error.
+ * member paths being "<path>!<member>"; content that is not a container adds
+ * nothing. Returns 0 (findings may have been added), or -1 on an internal error.
  */
 int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                      unsigned depth);

@@ -22,6 +22,14 @@ setup() {
 }
 teardown() { teardown_tmp; }
 
+# Commits gone.txt, then deletes its (loose) blob: an object the history names but lacks.
+commit_and_lose_blob() {
+	echo secret-free >gone.txt && git add gone.txt && git commit -q -m gone
+	local blob
+	blob=$(git rev-parse HEAD:gone.txt)
+	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+}
+
 @test "history finds a state deep in the past with the commit and path that introduced it" {
 	run sg history
 	assert_status 1
@@ -75,9 +83,7 @@ assert len(f[0]["blob"])==40, f' "$output" "$(cat "$TMP/introduced")"
 @test "a missing object is reported, the audit goes on, and the exit status is 2" {
 	git checkout -q -b extra
 	state_json | sed "s/\"serial\":3/\"serial\":4/" >later.json && git add later.json && git commit -q -m later
-	echo secret-free >gone.txt && git add gone.txt && git commit -q -m gone
-	blob=$(git rev-parse HEAD:gone.txt)
-	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	commit_and_lose_blob
 	run sg history
 	assert_status 2
 	assert_output_contains "gone.txt"
@@ -87,9 +93,7 @@ assert len(f[0]["blob"])==40, f' "$output" "$(cat "$TMP/introduced")"
 
 @test "a history whose only problem is an unreadable object gives no rewrite advice, exit 2" {
 	git init -q only-missing && cd only-missing
-	echo secret-free >gone.txt && git add gone.txt && git commit -q -m gone
-	blob=$(git rev-parse HEAD:gone.txt)
-	rm -f ".git/objects/${blob:0:2}/${blob:2}"
+	commit_and_lose_blob
 	run sg history
 	assert_status 2
 	assert_output_contains "could not be examined"

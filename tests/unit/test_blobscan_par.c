@@ -82,7 +82,7 @@ static void threaded_scan_reports_like_a_sequential_scan(void **state)
 	finding_list_init(&seq);
 	finding_list_init(&par);
 	struct blobscan_opts bo = {&limits, NULL, NULL, NULL};
-	blobscan_run(repo, &set, 0, blobset_count(&set), &bo, &seq);
+	blobscan_run(repo, &set, blobset_count(&set), &bo, &seq);
 	par_scan(repo, &set, &bo, 2, &par);
 	assert_true(seq.n >= 6);
 	assert_int_equal(seq.n, par.n);

@@ -219,7 +219,6 @@ static void containers_are_sniffed_by_magic_not_name(void **state)
 static void formats_not_opened_are_recognised_by_their_whole_signature(void **state)
 {
 	(void)state;
-	const unsigned char *u;
 	assert_int_equal(unpack_sniff((const unsigned char *)"7z\xbc\xaf\x27\x1c\0\4", 8), UNPACK_7Z);
 	assert_int_equal(unpack_sniff((const unsigned char *)"Rar!\x1a\x07\x01\0", 8), UNPACK_RAR);
 	assert_int_equal(unpack_sniff((const unsigned char *)"Rar!\x1a\x07\0", 7), UNPACK_RAR);
@@ -232,23 +231,21 @@ static void formats_not_opened_are_recognised_by_their_whole_signature(void **st
 	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x9d\x08", 3), UNPACK_NONE);
 	assert_int_equal(unpack_sniff((const unsigned char *)"\x1f\x9d\xf0", 3), UNPACK_NONE);
 
-	/* cpio: the whole ASCII header must be digits of its base */
-	char newc[111], odc[77];
-	memcpy(newc, "070701", 6);
-	memset(newc + 6, 'a', 104);
-	newc[110] = 0;
-	u = (const unsigned char *)newc;
-	assert_int_equal(unpack_sniff(u, 110), UNPACK_CPIO);
-	newc[60] = 'g';
-	assert_int_equal(unpack_sniff(u, 110), UNPACK_NONE);
-	assert_int_equal(unpack_sniff(u, 109), UNPACK_NONE);
-	memcpy(odc, "070707", 6);
-	memset(odc + 6, '7', 70);
-	odc[76] = 0;
-	u = (const unsigned char *)odc;
-	assert_int_equal(unpack_sniff(u, 76), UNPACK_CPIO);
-	odc[40] = '8';
-	assert_int_equal(unpack_sniff(u, 76), UNPACK_NONE);
+	/* cpio: the whole ASCII header must be digits of its base (newc: hex, odc: octal) */
+	static const struct {
+		const char *magic;
+		size_t len;
+		char digit, bad;
+	} cpio[] = {{"070701", 110, 'a', 'g'}, {"070707", 76, '7', '8'}};
+	for (size_t k = 0; k < 2; k++) {
+		unsigned char h[110];
+		memcpy(h, cpio[k].magic, 6);
+		memset(h + 6, cpio[k].digit, cpio[k].len - 6);
+		assert_int_equal(unpack_sniff(h, cpio[k].len), UNPACK_CPIO);
+		assert_int_equal(unpack_sniff(h, cpio[k].len - 1), UNPACK_NONE); /* cut short */
+		h[40] = (unsigned char)cpio[k].bad;
+		assert_int_equal(unpack_sniff(h, cpio[k].len), UNPACK_NONE);
+	}
 
 	/* and each is refused whole, as content that cannot be examined */
 	struct scan s;
