@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	fuzz_ctx_init(&ctx, &limits, &out);
-	detect_blob(&ctx, path, copy, len, 0);
+	detect_blob(&ctx, path, copy, len, 0, 0);
 	finding_list_free(&out);
 	free(copy);
 	return 0;

@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (size_t i = 0; i < sizeof(hcl_paths) / sizeof(hcl_paths[0]); i++) {
 		fuzz_ctx_init(&ctx, &limits, &out);
-		detect_blob(&ctx, hcl_paths[i], copy, size, 0);
+		detect_blob(&ctx, hcl_paths[i], copy, size, 0, 0);
 		finding_list_free(&out);
 	}
 	free(copy);

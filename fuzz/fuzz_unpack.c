@@ -1,13 +1,23 @@
 /*
- * fuzz_unpack: the archive layer (zip, tar, gzip, xz, bzip2, zstd) on raw
- * input, the way pipeline.c calls it: only when unpack_is_container agrees.
- * Members recurse through the pipeline with the default budgets.
+ * fuzz_unpack: the layers (zip, tar, gzip, xz, bzip2, zstd, ...) on raw input,
+ * the way the pipeline calls them: a layer opens only what its sniffer claims,
+ * and inner content comes back through ctx->emit, which here opens nested
+ * layers again (no detectors: their fuzzing is fuzz_detect's), with the default budgets.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_common.h"
 #include "unpack/unpack.h"
+
+static int fuzz_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                     unsigned depth)
+{
+	const struct unpack_layer *l = unpack_layer_sniff(data, len);
+	if (l)
+		return unpack_layer_open(l, ctx, path, data, len, depth);
+	return unpack_embedded(ctx, path, data, len, depth);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	fuzz_ctx_init(&ctx, &limits, &out);
-	if (unpack_is_container(copy, size))
-		unpack_container(&ctx, "archive", copy, size, 0);
+	ctx.emit = fuzz_emit;
+	fuzz_emit(&ctx, "archive", copy, size, 0);
 	finding_list_free(&out);
 	free(copy);
 	return 0;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "core/scan.h"
 
 struct command {
 	const char *name;

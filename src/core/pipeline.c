@@ -1,8 +1,9 @@
 /*
- * pipeline: the single path every blob takes: unpack containers (recursing),
- * then run the detectors. Budgets are enforced by unpack/; this file only
- * resets them per top-level blob and joins the two stages; callers stamp the
- * blob id on what was found (pipeline_stamp_blob).
+ * pipeline: the single path every content takes. It sniffs the bytes once: a
+ * layer that wraps them is opened (its inner contents come back here one level
+ * deeper, through scan_emit), then the detectors run, and content no layer
+ * claimed is offered to the layers that live inside text. Budgets are enforced
+ * by the layers; this file resets them per top-level blob and joins the stages.
  */
 #include "core/pipeline.h"
 
@@ -10,15 +11,22 @@
 #include "detect/detect.h"
 #include "unpack/unpack.h"
 
-void scan_limits_default(struct scan_limits *l)
+static int pipeline_scan_content(struct scan_ctx *ctx, const char *path,
+                                 const unsigned char *data, size_t len, unsigned depth)
 {
-	l->archive_depth = 5;
-	l->archive_bytes = 512ull << 20;
-	l->member_bytes = 256ull << 20;
-	l->archive_members = 100000;
-	l->archive_ratio = 1000;
-	l->parse_bytes = 64ull << 20;
-	l->file_bytes = 1ull << 30;
+	const struct unpack_layer *layer = unpack_layer_sniff(data, len);
+	int rc = 0;
+	if (layer) {
+		if (unpack_layer_open(layer, ctx, path, data, len, depth) < 0)
+			rc = -1;
+		if (unpack_layer_whole(layer))
+			return rc;
+	}
+	if (detect_blob(ctx, path, data, len, depth, layer != NULL) < 0)
+		rc = -1;
+	if (!layer && unpack_embedded(ctx, path, data, len, depth) < 0)
+		rc = -1;
+	return rc;
 }
 
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,
@@ -26,7 +34,8 @@ int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned ch
 {
 	ctx->inflated = 0;
 	ctx->blob_first = ctx->out->n;
-	return pipeline_scan_member(ctx, path, data, len, 0);
+	ctx->emit = pipeline_scan_content;
+	return pipeline_scan_content(ctx, path, data, len, 0);
 }
 
 void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)
@@ -34,13 +43,4 @@ void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)
 	for (size_t i = ctx->blob_first; i < ctx->out->n; i++)
 		if (!ctx->out->v[i].blob)
 			ctx->out->v[i].blob = xstrdup(hex);
-}
-
-int pipeline_scan_member(struct scan_ctx *ctx, const char *path, const unsigned char *data,
-                         size_t len, unsigned depth)
-{
-	/* not a container: unpack_container adds nothing (it sniffs the bytes once) */
-	if (unpack_container(ctx, path, data, len, depth) < 0)
-		return -1;
-	return detect_blob(ctx, path, data, len, depth);
 }

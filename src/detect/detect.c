@@ -78,7 +78,7 @@ static void name_fallback(struct blob *b)
 }
 
 int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
-                unsigned depth)
+                unsigned depth, int wrapped)
 {
 	struct blob b;
 	int rc = 0;
@@ -137,7 +137,7 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 		         ((b.pf & PF_IDS_HOST) ? IDENT_SHAPES_HOST : 0) |
 		         ((b.pf & PF_IDS_EC2) ? IDENT_SHAPES_EC2 : 0) |
 		         ((b.pf & PF_AZURE) ? IDENT_SHAPES_AZURE : 0);
-	if (identifiers_detect(ctx, path, b.data, b.len, shapes) < 0)
+	if (!wrapped && identifiers_detect(ctx, path, b.data, b.len, shapes) < 0)
 		rc = -1;
 	if (rc < 0)
 		finding_list_add_error(ctx->out, path, "internal error while examining this content");

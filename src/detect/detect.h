@@ -9,15 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/pipeline.h"
+#include "core/scan.h"
 
 /*
  * Runs every detector over one blob and appends findings to ctx->out.
- * `path` is the display path (may contain '!' for archive members).
+ * `path` is the display path (may contain '!' for archive members). `wrapped`
+ * says a layer (a container) opened these bytes and scans what they hold: the
+ * identifier rules then leave them to the members, which come through one by one.
  * Returns 0, or -1 on an internal error (reported as a scan-error finding).
  */
 int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
-                unsigned depth);
+                unsigned depth, int wrapped);
 
 /*
  * Content too large to read whole (above limits->file_bytes) is checked by

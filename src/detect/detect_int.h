@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/pipeline.h"
+#include "core/scan.h"
 
 /* ---- prefilter.c: sound "cannot be this family" verdicts ---- */
 

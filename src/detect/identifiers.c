@@ -15,7 +15,6 @@
 #include "detect/hcl.h"
 #include "policy/idtoken.h"
 #include "policy/policy.h"
-#include "unpack/unpack.h"
 
 #define MAX_EXAMPLES 3
 
@@ -516,9 +515,6 @@ int identifiers_detect(struct scan_ctx *ctx, const char *path, const unsigned ch
 	const char *slash = top_end;
 	while (slash > path && slash[-1] != '/')
 		slash--;
-	/* containers: their members come through here one by one */
-	if (unpack_is_container(data, len))
-		return 0;
 	/* the policy file lists identifiers on purpose */
 	if ((size_t)(top_end - slash) == strlen(POLICY_FILE) && !memcmp(slash, POLICY_FILE, strlen(POLICY_FILE)))
 		return 0;

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "core/pipeline.h"
+#include "core/scan.h"
 
 /* Which built-in shapes a blob may hold (the prefilter's verdict); 0 turns them off. */
 enum {
@@ -23,7 +23,7 @@ enum {
 };
 
 /*
- * Examines one blob (archive members too: the part of `path` before the first
+ * Examines one content no container claimed (archive members too: the part of `path` before the first
  * '!' decides which environment it lives in). `shapes`: the built-in warn rules
  * to look for; 0 when a state-like finding was already made (the state covers
  * them) or when the prefilter found none of their anchors. Returns 0, or -1 on

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "core/scan.h"
 
 struct policy;
 

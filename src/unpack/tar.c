@@ -165,7 +165,7 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 			*truncated = 1;
 			return 0;
 		}
-		return pipeline_scan_member(ctx, mpath, p, (size_t)size, depth + 1);
+		return scan_emit(ctx, mpath, p, (size_t)size, depth + 1);
 	}
 	struct membuf mb = {0};
 	uint64_t left = size;
@@ -186,7 +186,7 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 	if (left)
 		*truncated = 1;
 	else
-		rc = pipeline_scan_member(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
+		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
 		                          mb.len, depth + 1);
 	membuf_free(&mb);
 	return rc;

@@ -312,6 +312,9 @@ const char *unpack_format_name(enum unpack_format f)
 	return "data";
 }
 
+
+/* ---- sniffers: each looks at a few bytes; the table below tries them in order ---- */
+
 /* n ASCII digits of `base` (8 or 16) at d. */
 static int all_digits(const unsigned char *d, size_t n, int base)
 {
@@ -321,60 +324,84 @@ static int all_digits(const unsigned char *d, size_t n, int base)
 	return 1;
 }
 
-/* Archive and compression formats stateguard does not open, by their magic numbers (cpio
- * by its whole ASCII header, so that text starting with "0707" is not taken for one). */
-static enum unpack_format sniff_unopened(const unsigned char *d, size_t len)
+static int sniff_zip_head(const unsigned char *d, size_t len)
 {
-	if (len >= 6 && !memcmp(d, "7z\xbc\xaf\x27\x1c", 6))
-		return UNPACK_7Z;
-	if (len >= 7 && !memcmp(d, "Rar!\x1a\x07", 6) && (d[6] == 0 || d[6] == 1))
-		return UNPACK_RAR;
+	return len >= 4 && d[0] == 'P' && d[1] == 'K' &&
+	       ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6) || (d[2] == 7 && d[3] == 8));
+}
+
+/* A zip behind a prefix (a self-extracting script): found by its end record. Tried last. */
+static int sniff_zip_tail(const unsigned char *d, size_t len)
+{
+	return len >= 22 && zip_find_eocd(d, len) >= 0;
+}
+
+static int sniff_gzip(const unsigned char *d, size_t len)
+{
+	return len >= 3 && d[0] == 0x1f && d[1] == 0x8b && d[2] == 8;
+}
+
+static int sniff_xz(const unsigned char *d, size_t len)
+{
+	return len >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6);
+}
+
+static int sniff_bzip2(const unsigned char *d, size_t len)
+{
+	return len >= 10 && !memcmp(d, "BZh", 3) && d[3] >= '1' && d[3] <= '9' &&
+	       (!memcmp(d + 4, "\x31\x41\x59\x26\x53\x59", 6) ||
+	        !memcmp(d + 4, "\x17\x72\x45\x38\x50\x90", 6));
+}
+
+static int sniff_zstd(const unsigned char *d, size_t len)
+{
+	return len >= 4 && !memcmp(d, "\x28\xb5\x2f\xfd", 4);
+}
+
+static int sniff_tar(const unsigned char *d, size_t len)
+{
+	return len >= 512 && !memcmp(d + 257, "ustar", 5);
+}
+
+static int sniff_7z(const unsigned char *d, size_t len)
+{
+	return len >= 6 && !memcmp(d, "7z\xbc\xaf\x27\x1c", 6);
+}
+
+static int sniff_rar(const unsigned char *d, size_t len)
+{
+	return len >= 7 && !memcmp(d, "Rar!\x1a\x07", 6) && (d[6] == 0 || d[6] == 1);
+}
+
+/* cpio by its whole ASCII header, so that text starting with "0707" is not taken for one. */
+static int sniff_cpio(const unsigned char *d, size_t len)
+{
 	if (len >= 110 && (!memcmp(d, "070701", 6) || !memcmp(d, "070702", 6)) &&
 	    all_digits(d + 6, 104, 16))
-		return UNPACK_CPIO;
-	if (len >= 76 && !memcmp(d, "070707", 6) && all_digits(d + 6, 70, 8))
-		return UNPACK_CPIO;
-	if (len >= 7 && !memcmp(d, "\x04\x22\x4d\x18", 4))
-		return UNPACK_LZ4;
-	if (len >= 6 && !memcmp(d, "LZIP", 4) && d[4] == 1)
-		return UNPACK_LZIP;
-	if (len >= 3 && d[0] == 0x1f && d[1] == 0x9d && (d[2] & 0x1f) >= 9 && (d[2] & 0x1f) <= 16 &&
-	    !(d[2] & 0x60))
-		return UNPACK_COMPRESS;
-	return UNPACK_NONE;
+		return 1;
+	return len >= 76 && !memcmp(d, "070707", 6) && all_digits(d + 6, 70, 8);
 }
 
-enum unpack_format unpack_sniff(const unsigned char *d, size_t len)
+static int sniff_lz4(const unsigned char *d, size_t len)
 {
-	if (len >= 4 && d[0] == 'P' && d[1] == 'K' &&
-	    ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6) || (d[2] == 7 && d[3] == 8)))
-		return UNPACK_ZIP;
-	if (len >= 3 && d[0] == 0x1f && d[1] == 0x8b && d[2] == 8)
-		return UNPACK_GZIP;
-	if (len >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
-		return UNPACK_XZ;
-	if (len >= 10 && !memcmp(d, "BZh", 3) && d[3] >= '1' && d[3] <= '9' &&
-	    (!memcmp(d + 4, "\x31\x41\x59\x26\x53\x59", 6) || !memcmp(d + 4, "\x17\x72\x45\x38\x50\x90", 6)))
-		return UNPACK_BZIP2;
-	if (len >= 4 && !memcmp(d, "\x28\xb5\x2f\xfd", 4))
-		return UNPACK_ZSTD;
-	if (len >= 512 && !memcmp(d + 257, "ustar", 5))
-		return UNPACK_TAR;
-	enum unpack_format f = sniff_unopened(d, len);
-	if (f != UNPACK_NONE)
-		return f;
-	if (len >= 22 && zip_find_eocd(d, len) >= 0)
-		return UNPACK_ZIP;
-	return UNPACK_NONE;
+	return len >= 7 && !memcmp(d, "\x04\x22\x4d\x18", 4);
 }
 
-int unpack_is_container(const unsigned char *data, size_t len)
+static int sniff_lzip(const unsigned char *d, size_t len)
 {
-	return unpack_sniff(data, len) != UNPACK_NONE;
+	return len >= 6 && !memcmp(d, "LZIP", 4) && d[4] == 1;
 }
+
+static int sniff_compress(const unsigned char *d, size_t len)
+{
+	return len >= 3 && d[0] == 0x1f && d[1] == 0x9d && (d[2] & 0x1f) >= 9 &&
+	       (d[2] & 0x1f) <= 16 && !(d[2] & 0x60);
+}
+
+/* ---- openers ---- */
 
 /* The name a decompressed single stream gets: the base name without its compression suffix. */
-static char *stream_member_name(const char *path, enum unpack_format f)
+static char *stream_member_name(const char *path)
 {
 	static const char *sfx[][2] = {{".tgz", ".tar"}, {".taz", ".tar"}, {".gz", ""},
 	                               {".txz", ".tar"}, {".xz", ""},     {".tbz2", ".tar"},
@@ -382,7 +409,6 @@ static char *stream_member_name(const char *path, enum unpack_format f)
 	                               {".zst", ""},     {".zstd", ""}};
 	const char *base = util_basename(path);
 	size_t blen = strlen(base);
-	(void)f;
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		size_t slen = strlen(sfx[i][0]);
 		if (blen > slen && !strcasecmp(base + blen - slen, sfx[i][0]))
@@ -418,7 +444,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 			want = (size_t)room + 1;
 		size_t n = reader_read(&r, buf, want);
 		if (n > room) {
-			name = stream_member_name(path, f);
+			name = stream_member_name(path);
 			mpath = unpack_member_path(path, name, strlen(name));
 			unpack_report_limit(ctx, mpath, UNPACK_LIMIT_MEMBER, "decompressed content is too large");
 			goto done;
@@ -429,10 +455,9 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 	}
 	if (reader_report(&r, path))
 		goto done;
-	name = stream_member_name(path, f);
+	name = stream_member_name(path);
 	mpath = unpack_member_path(path, name, strlen(name));
-	rc = pipeline_scan_member(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len,
-	                          depth + 1);
+	rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len, depth + 1);
 done:
 	reader_report(&r, path);
 	reader_close(&r);
@@ -442,43 +467,136 @@ done:
 	return rc;
 }
 
-int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+static int open_gzip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                      unsigned depth)
 {
-	enum unpack_format f = unpack_sniff(data, len);
-	if (f == UNPACK_NONE)
-		return 0;
+	return unpack_stream(ctx, path, UNPACK_GZIP, data, len, depth);
+}
+
+static int open_xz(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                   unsigned depth)
+{
+	return unpack_stream(ctx, path, UNPACK_XZ, data, len, depth);
+}
+
+static int open_bzip2(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                      size_t len, unsigned depth)
+{
+	return unpack_stream(ctx, path, UNPACK_BZIP2, data, len, depth);
+}
+
+static int open_zstd(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                     unsigned depth)
+{
+	return unpack_stream(ctx, path, UNPACK_ZSTD, data, len, depth);
+}
+
+static int open_tar(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                    unsigned depth)
+{
+	struct reader r;
+	reader_open(&r, ctx, UNPACK_NONE, data, len);
+	int rc = unpack_tar(ctx, path, &r, depth);
+	reader_close(&r);
+	return rc;
+}
+
+/* A format recognised but not opened: it cannot be proven clean (fail closed). */
+static int refuse_unopened(struct scan_ctx *ctx, const char *path, const char *what)
+{
+	char msg[128];
+	snprintf(msg, sizeof(msg), "%s (a format stateguard does not open)", what);
+	unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, msg);
+	return 0;
+}
+
+#define REFUSE(fn, what)                                                                      \
+	static int fn(struct scan_ctx *ctx, const char *path, const unsigned char *data,          \
+	              size_t len, unsigned depth)                                                 \
+	{                                                                                         \
+		(void)data, (void)len, (void)depth;                                                   \
+		return refuse_unopened(ctx, path, what);                                              \
+	}
+REFUSE(refuse_7z, "7z archive")
+REFUSE(refuse_rar, "RAR archive")
+REFUSE(refuse_cpio, "cpio archive")
+REFUSE(refuse_lz4, "lz4 compressed file")
+REFUSE(refuse_lzip, "lzip compressed file")
+REFUSE(refuse_compress, "compress (.Z) compressed file")
+#undef REFUSE
+
+/* ---- the layers, tried in this order; the first whose sniffer says yes claims the content ---- */
+
+struct unpack_layer {
+	enum unpack_format format;
+	int (*sniff)(const unsigned char *data, size_t len);
+	unpack_open_fn open;
+	/* 1: the wrapped bytes are not content of their own (an encoding): detectors skip them */
+	unsigned whole;
+};
+
+static const struct unpack_layer layers[] = {
+	{UNPACK_ZIP, sniff_zip_head, unpack_zip, 0},
+	{UNPACK_GZIP, sniff_gzip, open_gzip, 0},
+	{UNPACK_XZ, sniff_xz, open_xz, 0},
+	{UNPACK_BZIP2, sniff_bzip2, open_bzip2, 0},
+	{UNPACK_ZSTD, sniff_zstd, open_zstd, 0},
+	{UNPACK_TAR, sniff_tar, open_tar, 0},
+	{UNPACK_7Z, sniff_7z, refuse_7z, 0},
+	{UNPACK_RAR, sniff_rar, refuse_rar, 0},
+	{UNPACK_CPIO, sniff_cpio, refuse_cpio, 0},
+	{UNPACK_LZ4, sniff_lz4, refuse_lz4, 0},
+	{UNPACK_LZIP, sniff_lzip, refuse_lzip, 0},
+	{UNPACK_COMPRESS, sniff_compress, refuse_compress, 0},
+	{UNPACK_ZIP, sniff_zip_tail, unpack_zip, 0},
+};
+
+/* Layers found inside text rather than around it; each gates itself on cheap, sound tests. */
+static const unpack_open_fn embedded[] = {NULL};
+
+const struct unpack_layer *unpack_layer_sniff(const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		if (layers[i].sniff(data, len))
+			return &layers[i];
+	return NULL;
+}
+
+enum unpack_format unpack_sniff(const unsigned char *data, size_t len)
+{
+	const struct unpack_layer *l = unpack_layer_sniff(data, len);
+	return l ? l->format : UNPACK_NONE;
+}
+
+int unpack_is_container(const unsigned char *data, size_t len)
+{
+	return unpack_layer_sniff(data, len) != NULL;
+}
+
+int unpack_layer_whole(const struct unpack_layer *l)
+{
+	return l->whole;
+}
+
+int unpack_layer_open(const struct unpack_layer *l, struct scan_ctx *ctx, const char *path,
+                      const unsigned char *data, size_t len, unsigned depth)
+{
 	if (depth >= ctx->limits->archive_depth) {
 		char what[128];
 		snprintf(what, sizeof(what), "%s archive nested %u levels deep, not opened",
-		         unpack_format_name(f), depth);
+		         unpack_format_name(l->format), depth);
 		unpack_report_limit(ctx, path, UNPACK_LIMIT_DEPTH, what);
 		return 0;
 	}
-	switch (f) {
-	case UNPACK_7Z:
-	case UNPACK_RAR:
-	case UNPACK_CPIO:
-	case UNPACK_LZ4:
-	case UNPACK_LZIP:
-	case UNPACK_COMPRESS: {
-		char what[128];
-		int archive = f == UNPACK_7Z || f == UNPACK_RAR || f == UNPACK_CPIO;
-		snprintf(what, sizeof(what), "%s %s (a format stateguard does not open)",
-		         unpack_format_name(f), archive ? "archive" : "compressed file");
-		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
-		return 0;
-	}
-	case UNPACK_ZIP:
-		return unpack_zip(ctx, path, data, len, depth);
-	case UNPACK_TAR: {
-		struct reader r;
-		reader_open(&r, ctx, UNPACK_NONE, data, len);
-		int rc = unpack_tar(ctx, path, &r, depth);
-		reader_close(&r);
-		return rc;
-	}
-	default:
-		return unpack_stream(ctx, path, f, data, len, depth);
-	}
+	return l->open(ctx, path, data, len, depth);
+}
+
+int unpack_embedded(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                    unsigned depth)
+{
+	int rc = 0;
+	for (const unpack_open_fn *e = embedded; *e; e++)
+		if ((*e)(ctx, path, data, len, depth) < 0)
+			rc = -1;
+	return rc;
 }

@@ -1,27 +1,43 @@
 /*
- * unpack: recognises containers (zip, gzip, tar, xz, bzip2, zstd) by their
- * bytes and feeds each member back through the pipeline, within the budget of
- * struct scan_limits. Budget and corruption problems become archive-limit /
- * archive-corrupt findings (block): a container that cannot be read is never
- * treated as clean.
+ * unpack: the layers. A layer is a wrapping that must come off before the
+ * detectors can see what it holds: a container (zip, tar), a compressed stream
+ * (gzip, xz, bzip2, zstd), later text encodings. Each is recognised by its
+ * bytes, opened within the budgets of struct scan_limits, and hands every inner
+ * content back with scan_emit(); it never calls the pipeline or the detectors.
+ * Budget and corruption problems become archive-limit / archive-corrupt findings
+ * (block): a wrapping that cannot be taken off is never treated as clean.
  */
 #ifndef SG_UNPACK_H
 #define SG_UNPACK_H
 
 #include <stddef.h>
 
-#include "core/pipeline.h"
+#include "core/scan.h"
 
-/* 1 if the bytes are a container or compressed stream: one this module opens, or one it
- * recognises and refuses as unexaminable (7z, RAR, cpio, lz4, lzip, .Z). */
+/* Every layer's entry point: takes the wrapping off `data` and emits what it holds
+ * at depth + 1. Returns 0 (findings may have been added), or -1 on an internal error. */
+typedef int (*unpack_open_fn)(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                              size_t len, unsigned depth);
+
+struct unpack_layer;
+
+/* The layer that wraps `data` whole (one pass over the sniffers), or NULL. */
+const struct unpack_layer *unpack_layer_sniff(const unsigned char *data, size_t len);
+
+/* 1 if the layer's bytes are no content of their own (an encoding): detectors skip them.
+ * 0 for containers, whose raw bytes the detectors still see (a zip named like state). */
+int unpack_layer_whole(const struct unpack_layer *l);
+
+/* Opens `l` over data unless `depth` is at the archive_depth budget (then archive-limit). */
+int unpack_layer_open(const struct unpack_layer *l, struct scan_ctx *ctx, const char *path,
+                      const unsigned char *data, size_t len, unsigned depth);
+
+/* Runs the layers that live inside text (not around it) over content no layer claimed. */
+int unpack_embedded(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                    unsigned depth);
+
+/* 1 if some layer wraps the bytes: a container this module opens, or one it recognises and
+ * refuses as unexaminable (7z, RAR, cpio, lz4, lzip, .Z). */
 int unpack_is_container(const unsigned char *data, size_t len);
-
-/*
- * Opens a container and scans every member with pipeline_scan_member(depth+1),
- * member paths being "<path>!<member>"; content that is not a container adds
- * nothing. Returns 0 (findings may have been added), or -1 on an internal error.
- */
-int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
-                     unsigned depth);
 
 #endif

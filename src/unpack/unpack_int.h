@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/pipeline.h"
+#include "core/scan.h"
+#include "unpack/unpack.h"
 
 /* Bytes a member must produce before the inflation ratio is judged. */
 #define UNPACK_RATIO_FLOOR (1ull << 20)
@@ -168,7 +169,7 @@ int decoder_bzip2_init(struct decoder *d);
 int decoder_zstd_init(struct decoder *d);
 int decoder_zip_lzma_init(struct decoder *d);
 
-/* Container readers. Each scans every member with pipeline_scan_member(depth + 1). */
+/* Container readers. Each scans every member with scan_emit(depth + 1). */
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);

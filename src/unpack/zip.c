@@ -318,7 +318,7 @@ static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const
 		bad = 1;
 	}
 	if (!bad)
-		rc = pipeline_scan_member(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
+		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
 		                          mb.len, depth + 1);
 	membuf_free(&mb);
 	return rc;
@@ -404,7 +404,7 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 	}
 	reader_close(&r);
 	if (!bad)
-		rc = pipeline_scan_member(ctx, mpath, mb.data, mb.len, depth + 1);
+		rc = scan_emit(ctx, mpath, mb.data, mb.len, depth + 1);
 done:
 	membuf_free(&comp);
 	membuf_free(&mb);

@@ -24,7 +24,7 @@ static inline void run_scan_len(struct run *r, const char *path, const char *tex
 	finding_list_init(&r->out);
 	r->ctx.limits = &r->limits;
 	r->ctx.out = &r->out;
-	assert_int_equal(detect_blob(&r->ctx, path, (const unsigned char *)text, len, 0), 0);
+	assert_int_equal(detect_blob(&r->ctx, path, (const unsigned char *)text, len, 0, 0), 0);
 }
 
 static inline void run_scan(struct run *r, const char *path, const char *text)

@@ -105,7 +105,7 @@ static void v0_binary_state_is_blocked(void **state)
 	r.ctx.limits = &r.limits;
 	r.ctx.out = &r.out;
 	const unsigned char bin[] = {'t', 'f', 's', 't', 'a', 't', 'e', 0, 1, 0xff, 0};
-	assert_int_equal(detect_blob(&r.ctx, "renamed.bin", bin, sizeof(bin), 0), 0);
+	assert_int_equal(detect_blob(&r.ctx, "renamed.bin", bin, sizeof(bin), 0, 0), 0);
 	assert_non_null(find_rule(&r, "tf-state"));
 	finding_list_free(&r.out);
 }
@@ -175,7 +175,7 @@ static void json_over_parse_limit_fails_closed(void **state)
 	r.ctx.limits = &r.limits;
 	r.ctx.out = &r.out;
 	const char *t = V4;
-	assert_int_equal(detect_blob(&r.ctx, "big.json", (const unsigned char *)t, strlen(t), 0), 0);
+	assert_int_equal(detect_blob(&r.ctx, "big.json", (const unsigned char *)t, strlen(t), 0, 0), 0);
 	const struct finding *f = find_rule(&r, "scan-limit");
 	assert_non_null(f);
 	assert_int_equal(f->severity, SG_SEV_BLOCK);

@@ -1,0 +1,57 @@
+/*
+ * scan: what every stage of one scan shares: the budgets (struct scan_limits)
+ * and the per-scan context (struct scan_ctx) that layers and detectors write
+ * findings into. Layers hand inner content back with scan_emit(); the pipeline
+ * installs the callback behind it, so nothing below the pipeline calls up into it.
+ */
+#ifndef SG_SCAN_H
+#define SG_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/finding.h"
+
+struct policy;
+
+/* Budgets, sized for a hook by default (scan_limits_default). */
+struct scan_limits {
+	unsigned archive_depth;   /* layers nested deeper than this are not opened */
+	uint64_t archive_bytes;   /* bytes inflated or decoded per top-level blob, all levels together */
+	uint64_t member_bytes;    /* bytes inflated for one member */
+	uint64_t archive_members; /* members per container */
+	uint64_t archive_ratio;   /* inflated:compressed ratio treated as a bomb (with >1 MiB out) */
+	uint64_t parse_bytes;     /* JSON above this is not fully parsed (prefilter + name only) */
+	uint64_t file_bytes;      /* blobs/files above this are not read whole */
+};
+
+void scan_limits_default(struct scan_limits *l);
+
+struct scan_ctx;
+
+/*
+ * Where a layer sends inner content: scans `data` as the content at `path`
+ * (e.g. "infra.zip!prod/terraform.tfstate"), nested `depth` levels deep.
+ * Returns 0, or -1 on an internal error (already reported as a finding).
+ */
+typedef int (*scan_emit_fn)(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                            size_t len, unsigned depth);
+
+struct scan_ctx {
+	const struct scan_limits *limits;
+	const struct policy *policy; /* NULL: built-in rules only */
+	struct finding_list *out;    /* findings are appended here */
+	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
+	size_t blob_first;           /* index in out of the current top-level blob's first finding */
+	scan_emit_fn emit;           /* set by the pipeline (pipeline_scan_blob) */
+};
+
+/*
+ * Hands inner content found by a layer (a container's member, decoded text) back
+ * to the pipeline through ctx->emit. Without a pipeline behind the context (a
+ * unit test driving one stage alone) the content is reported as not examined.
+ */
+int scan_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+              unsigned depth);
+
+#endif
