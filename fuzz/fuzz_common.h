@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 
 /* Display paths a fuzz input can be scanned under; the name drives some detectors. */
 static const char *const fuzz_paths[] = {

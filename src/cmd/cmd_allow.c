@@ -13,7 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd/commands.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "core/util.h"
 #include "policy/glob.h"
 #include "policy/policy.h"

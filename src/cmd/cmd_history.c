@@ -12,8 +12,8 @@
 #include "core/util.h"
 #include "policy/policy_source.h"
 #include "report/report.h"
-#include "source/blobscan.h"
-#include "source/blobscan_par.h"
+#include "pipeline/blobscan.h"
+#include "pipeline/blobscan_par.h"
 #include "source/commits.h"
 #include "source/gitrepo.h"
 

@@ -11,7 +11,7 @@
 #include "cmd/hook.h"
 #include "core/util.h"
 #include "policy/policy_source.h"
-#include "source/blobscan.h"
+#include "pipeline/blobscan.h"
 #include "source/gitrepo.h"
 #include "source/index.h"
 

@@ -11,7 +11,7 @@
 #include <git2.h>
 
 #include "cmd/commands.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "core/util.h"
 #include "detect/detect.h"
 #include "policy/policy.h"

@@ -8,7 +8,7 @@
 #include "unit.h"
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "detect/detect.h"
 
 struct run {

@@ -1,5 +1,5 @@
 /*
- * Unit tests for source/blobscan_par: a threaded scan, whether handed the whole set or fed
+ * Unit tests for pipeline/blobscan_par: a threaded scan, whether handed the whole set or fed
  * while the set grows, reports exactly what a sequential scan in set order reports, in the
  * same order, on a real repository made by git.
  */
@@ -10,9 +10,9 @@
 
 #include <git2.h>
 
-#include "core/pipeline.h"
-#include "source/blobscan.h"
-#include "source/blobscan_par.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/blobscan.h"
+#include "pipeline/blobscan_par.h"
 #include "source/gitrepo.h"
 #include "source/treewalk.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "detect/detect.h"
 #include "detect/detect_int.h"
 

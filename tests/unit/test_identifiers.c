@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "detect/identifiers.h"
 #include "policy/idtoken.h"
 #include "policy/policy.h"

@@ -6,7 +6,7 @@
  * their entry and merged in set order at the end. What a blob is and how it is
  * scanned stays in blobscan.c.
  */
-#include "source/blobscan_par.h"
+#include "pipeline/blobscan_par.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * claimed is offered to the layers that live inside text. Budgets are enforced
  * by the layers; this file resets them per top-level blob and joins the stages.
  */
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include "core/util.h"
 #include "detect/detect.h"

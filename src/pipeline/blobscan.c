@@ -3,7 +3,7 @@
  * nothing about which blobs are new (commits.c, index.c, quarantine.c) and
  * prints nothing (report/).
  */
-#include "source/blobscan.h"
+#include "pipeline/blobscan.h"
 
 #include <stdio.h>
 

@@ -13,7 +13,7 @@
 #include <git2.h>
 
 #include "core/finding.h"
-#include "core/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "source/blobset.h"
 #include "source/packread.h"
 

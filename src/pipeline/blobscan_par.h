@@ -9,7 +9,7 @@
 #include <git2.h>
 
 #include "core/finding.h"
-#include "source/blobscan.h"
+#include "pipeline/blobscan.h"
 #include "source/blobset.h"
 
 /*
