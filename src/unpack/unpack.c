@@ -1,8 +1,9 @@
 /*
- * unpack: recognises containers by their bytes and dispatches them to zip.c,
- * tar.c or a decompressing reader (gzip, xz, bzip2, zstd); owns the budget
- * arithmetic and the archive-limit / archive-corrupt / archive-encrypted
- * findings. It never writes members to disk: names are display strings only.
+ * unpack: the table of layers (a sniffer and an opener each, tried in order) and
+ * what every layer shares: the budget arithmetic, the archive-limit /
+ * archive-corrupt / archive-encrypted findings, member paths and member
+ * buffers. Adding a layer is one file and one table entry. Nothing is ever
+ * written to disk: member names are display strings only.
  */
 #include "unpack/unpack.h"
 
