@@ -140,6 +140,8 @@ DIST_NAME := stateguard-$(VERSION)
 dist:
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
 	    { echo "make dist needs a git checkout (it archives HEAD)" >&2; exit 2; }
+	@git diff --quiet HEAD 2>/dev/null || \
+	    echo "make dist: note: uncommitted changes are not in the tarball (it archives HEAD)" >&2
 	@mkdir -p dist
 	git archive --format=tar --prefix=$(DIST_NAME)/ HEAD | gzip -n -9 > dist/$(DIST_NAME).tar.gz.tmp
 	mv dist/$(DIST_NAME).tar.gz.tmp dist/$(DIST_NAME).tar.gz
