@@ -8,7 +8,8 @@
 #   an install.sh copy in /usr/local is never run): --version, man -l, bash
 #   completion, `stateguard install --server` and a refused push of infra.zip;
 #   an upgrade keeps the hook working; after dpkg -r the hook refuses and says
-#   stateguard is gone; after dpkg -P nothing dpkg -L listed is left.
+#   stateguard is gone; after dpkg -P nothing dpkg -L listed is left. A stateguard
+#   package already installed is purged first (the test needs the machine's dpkg).
 # Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
