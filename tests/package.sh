@@ -162,6 +162,18 @@ for f in /usr/bin/stateguard /usr/share/stateguard/hooks/stateguard-hook /usr/sh
 	/usr/share/doc/stateguard/integrations.md.gz; do
 	check "the package installs $f" bash -c 'grep -qx "$1" <<<"$2" && [[ -e $1 ]]' _ "$f" "$files"
 done
+# Depends names exactly the packages that hold the libraries the binary needs (NEEDED).
+needed_pkgs() {
+	local lib path
+	readelf -d /usr/bin/stateguard | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r lib; do
+		path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|64bit|=>/ {print $NF; exit}')
+		dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path"
+	done | cut -d: -f1 | sort -u
+}
+check "the packages of the binary's NEEDED libraries are found (readelf, dpkg -S)" \
+	bash -c '(($(wc -l <<<"$1") >= 8)) || { echo "too few: $1"; exit 1; }' _ "$(needed_pkgs)"
+check "Depends is exactly the packages of the shared libraries the binary links" \
+	diff <(needed_pkgs) <(dpkg-query -W -f='${Depends}' stateguard | tr ',' '\n' | sed 's/^ *//; s/ .*//' | sort -u)
 check "the copyright file names Apache-2.0 and every linked library's license" \
 	bash -c 'for w in "License: Apache-2.0" libgit2 libzip cJSON libdeflate zlib liblzma libbz2 libzstd OpenSSL; do grep -q "$w" /usr/share/doc/stateguard/copyright || { echo "no $w"; exit 1; }; done'
 check "/usr/bin/stateguard --version says stateguard $VERSION and Apache-2.0" \
