@@ -129,7 +129,7 @@ lint=$(lintian "$deb" 2>&1 | grep -v 'running with root privileges')
 echo "# lintian: ${lint:-clean}" | sed '2,$s/^/# lintian: /'
 check "lintian reports no error on the .deb" bash -c '! grep -E "^E: " <<<"$1"' _ "$lint"
 check "git status shows nothing that make dist or make deb left in the tree" \
-	bash -c 'diff <(printf "%s\n" "$1") <(git status --porcelain --untracked-files=all 2>/dev/null)' _ "$status_before"
+	bash -c 'now=$(git status --porcelain --untracked-files=all 2>/dev/null); [[ $now == "$1" ]] || diff <(echo "$1") <(echo "$now")' _ "$status_before"
 depends=$(dpkg-deb -f "$deb" Depends)
 check "the package depends on the shared libraries it links (shlibs)" \
 	bash -c 'for l in libc6 libgit2 libzip4 libcjson1 libdeflate0 libssl3 zlib1g; do grep -q "$l" <<<"$1" || { echo "no $l in: $1"; exit 1; }; done' _ "$depends"
