@@ -6,6 +6,11 @@ DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 DESTDIR ?=
 
+# The one version number: VERSION. The binary gets it as SG_VERSION (main.c only);
+# the man page's .Os, debian/changelog and CHANGELOG.md are checked against it
+# (tests/e2e/release_version.bats), the tarball is named from it.
+VERSION := $(shell cat VERSION)
+
 PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
@@ -13,7 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-             -Isrc $(PKG_CFLAGS) $(CFLAGS)
+             -Isrc $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 ifeq ($(SANITIZE),1)
 BUILD   ?= build/asan
@@ -32,13 +37,17 @@ LIBSG    := $(BUILD)/libstateguard.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build valgrind demo
+.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build valgrind demo \
+        dist deb test-package
 
 all: $(BIN)
 
 $(BUILD)/obj/%.o: %.c $(shell find src -name '*.h')
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(MAIN_OBJ): ALL_CFLAGS += -DSG_VERSION='"$(VERSION)"'
+$(MAIN_OBJ): VERSION
 
 $(LIBSG): $(OBJ)
 	@rm -f $@
@@ -120,5 +129,38 @@ fuzz: fuzz-build
 valgrind: $(BIN)
 	BIN=$(CURDIR)/$(BIN) tests/valgrind.sh
 
+# Releases (docs in README "Install"). `make dist`: dist/stateguard-$(VERSION).tar.gz from
+# `git archive` of HEAD (entries sorted, mtime = the commit's time, owner root, gzip -n:
+# the same commit gives the same bytes) and its .sha256. `make deb`: the Debian package
+# (debian/, dpkg-buildpackage -b) built in a copy under build/deb, then lintian; the
+# .deb lands in dist/. `make test-package` builds both twice over and installs the
+# package on this machine (root) to test it; see tests/package.sh.
+DIST_NAME := stateguard-$(VERSION)
+
+dist:
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+	    { echo "make dist needs a git checkout (it archives HEAD)" >&2; exit 2; }
+	@git diff --quiet HEAD 2>/dev/null || \
+	    echo "make dist: note: uncommitted changes are not in the tarball (it archives HEAD)" >&2
+	@mkdir -p dist
+	git archive --format=tar --prefix=$(DIST_NAME)/ HEAD | gzip -n -9 > dist/$(DIST_NAME).tar.gz.tmp
+	mv dist/$(DIST_NAME).tar.gz.tmp dist/$(DIST_NAME).tar.gz
+	cd dist && sha256sum $(DIST_NAME).tar.gz > $(DIST_NAME).tar.gz.sha256
+	@cat dist/$(DIST_NAME).tar.gz.sha256
+
+DEB_DIR := build/deb
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/$(DIST_NAME) dist
+	tar -cf - --exclude=./build --exclude=./dist --exclude=./.git --exclude=./bench/out \
+	    --exclude=./bench/node_modules --exclude=./fuzz/corpus-run . | tar -xf - -C $(DEB_DIR)/$(DIST_NAME)
+	cd $(DEB_DIR)/$(DIST_NAME) && dpkg-buildpackage -us -uc -b
+	cp $(DEB_DIR)/*.deb $(DEB_DIR)/*.buildinfo $(DEB_DIR)/*.changes dist/
+	lintian --fail-on error --info dist/stateguard_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+	@ls -1 dist/stateguard_$$(dpkg-parsechangelog -S Version)_*
+
+test-package:
+	@tests/package.sh
+
 clean:
-	rm -rf build
+	rm -rf build dist

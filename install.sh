@@ -30,6 +30,8 @@ packages+=(p7zip-full cpio lz4 lzip ncompress)
 packages+=(nginx fcgiwrap pre-commit mandoc)
 # Benchmarks (make bench): the plot of the ratios.
 packages+=(gnuplot-nox)
+# Releases (make dist, make deb, make test-package): Debian packaging and its checks.
+packages+=(debhelper devscripts lintian dpkg-dev fakeroot man-db)
 [[ -f .ci/extra-packages ]] && mapfile -t -O ${#packages[@]} packages < <(grep -v '^#' .ci/extra-packages | tr ' ' '\n' | grep .)
 
 missing=()

@@ -15,8 +15,9 @@
 #include "cmd/commands.h"
 #include "core/util.h"
 
+/* The version lives in the VERSION file alone; the Makefile passes it in. */
 #ifndef SG_VERSION
-#define SG_VERSION "0.1.0"
+#error "SG_VERSION comes from the VERSION file: build with make"
 #endif
 
 const struct command commands[] = {
@@ -62,6 +63,7 @@ static void version(void)
 	int maj = 0, min = 0, rev = 0;
 	git_libgit2_version(&maj, &min, &rev);
 	printf("stateguard %s\n", SG_VERSION);
+	printf("License: Apache-2.0 (see LICENSE; no warranty)\n");
 	/* libdeflate 1.14 has no run-time version call: the headers' */
 	printf("libgit2 %d.%d.%d, libzip %s, cJSON %s, libdeflate %s\n", maj, min, rev,
 	       zip_libzip_version(), cJSON_Version(), LIBDEFLATE_VERSION_STRING);

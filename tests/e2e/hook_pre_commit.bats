@@ -156,7 +156,9 @@ teardown() { teardown_tmp; }
 	git add x.txt
 	PATH=/usr/bin:/bin run git commit -q -m x
 	assert_status 1
-	assert_output_contains "stateguard is not on PATH"
+	assert_output_contains "stateguard is not installed any more: /nonexistent/stateguard is missing and stateguard is not on PATH"
+	assert_output_contains "the pre-commit check cannot run, so this commit is refused"
+	assert_output_contains "or remove the hook: rm '"
 }
 
 @test "a linked worktree and GIT_WORK_TREE are honoured" {
