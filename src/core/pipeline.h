@@ -13,6 +13,7 @@
 #include "core/finding.h"
 
 struct policy;
+struct lfs_store;
 
 /* Budgets, sized for a hook by default (scan_limits_default). */
 struct scan_limits {
@@ -33,6 +34,10 @@ struct scan_ctx {
 	struct finding_list *out;    /* findings are appended here */
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
+	/* LFS (unpack/lfs.h): the store a hook reads objects from, and what an absent one
+	 * means; NULL: no LFS resolution (pointers are plain text). Read-only, shared by
+	 * threads. Moves to core/scan.h with the rest of scan_ctx. */
+	const struct lfs_store *lfs;
 };
 
 /*

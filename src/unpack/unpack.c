@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "unpack/lfs.h"
 #include "unpack/unpack_int.h"
 
 /* At most this many archive-corrupt / archive-encrypted findings per top-level blob and severity. */
@@ -445,6 +446,8 @@ done:
 int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                      unsigned depth)
 {
+	if (depth == 0 && ctx->lfs && lfs_maybe_pointer(data, len))
+		return unpack_lfs(ctx, path, data, len, depth);
 	enum unpack_format f = unpack_sniff(data, len);
 	if (f == UNPACK_NONE)
 		return 0;

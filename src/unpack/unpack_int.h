@@ -173,6 +173,11 @@ int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data
                unsigned depth);
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
 
+/* Git LFS (lfs.c): a pointer at the top level, when ctx->lfs names a store, is replaced by
+ * its object, scanned as `path` at depth + 1; anything else adds nothing. */
+int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+               unsigned depth);
+
 /* 1 if a 512-byte block is a tar header with a valid checksum. */
 int tar_header_valid(const unsigned char *block);
 
