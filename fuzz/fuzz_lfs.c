@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lfs_pointer p, q;
-	unsigned char *copy = malloc(size ? size : 1); /* exact size: ASan sees any overread */
+	unsigned char *copy = calloc(size ? size : 1, 1); /* exact size: ASan sees any overread */
 	if (!copy)
 		return 0;
 	if (size)
