@@ -40,7 +40,10 @@ int pipeline_scan_member(struct scan_ctx *ctx, const char *path, const unsigned 
                          size_t len, unsigned depth)
 {
 	/* not a container: unpack_container adds nothing (it sniffs the bytes once) */
-	if (unpack_container(ctx, path, data, len, depth) < 0)
+	int r = unpack_container(ctx, path, data, len, depth);
+	if (r < 0)
 		return -1;
+	if (r > 0)
+		return 0; /* an LFS pointer: its object was scanned in its place */
 	return detect_blob(ctx, path, data, len, depth);
 }

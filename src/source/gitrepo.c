@@ -100,10 +100,14 @@ static char *under_commondir(git_repository *repo, const char *path, const char 
 int gitrepo_lfs_store(git_repository *repo, enum lfs_mode mode, struct lfs_store **out, char *err,
                       size_t errsz)
 {
+	static const struct {
+		const char *key, *tail, *origin;
+	} keys[] = {{"stateguard.lfsStore", "", "from git config stateguard.lfsStore"},
+	            {"lfs.storage", "/objects", "from git config lfs.storage"}};
 	git_config *cfg = NULL;
 	git_buf v = GIT_BUF_INIT;
 	char *dir = NULL;
-	const char *origin;
+	const char *origin = "git-lfs's default";
 	int rc = -1, e;
 
 	*out = NULL;
@@ -111,23 +115,20 @@ int gitrepo_lfs_store(git_repository *repo, enum lfs_mode mode, struct lfs_store
 		snprintf(err, errsz, "cannot read the git config: %s", gitrepo_errmsg());
 		return -1;
 	}
-	if ((e = git_config_get_path(&v, cfg, "stateguard.lfsStore")) == 0 && v.size) {
-		dir = under_commondir(repo, v.ptr, "");
-		origin = "from git config stateguard.lfsStore";
-	} else if (e < 0 && e != GIT_ENOTFOUND) {
-		snprintf(err, errsz, "cannot read stateguard.lfsStore: %s", gitrepo_errmsg());
-		goto done;
-	} else if (git_buf_dispose(&v), (e = git_config_get_path(&v, cfg, "lfs.storage")) == 0 &&
-	           v.size) {
-		dir = under_commondir(repo, v.ptr, "/objects");
-		origin = "from git config lfs.storage";
-	} else if (e < 0 && e != GIT_ENOTFOUND) {
-		snprintf(err, errsz, "cannot read lfs.storage: %s", gitrepo_errmsg());
-		goto done;
-	} else {
-		dir = under_commondir(repo, "lfs/objects", "");
-		origin = "git-lfs's default";
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !dir; i++) {
+		git_buf_dispose(&v);
+		e = git_config_get_path(&v, cfg, keys[i].key);
+		if (e < 0 && e != GIT_ENOTFOUND) {
+			snprintf(err, errsz, "cannot read %s: %s", keys[i].key, gitrepo_errmsg());
+			goto done;
+		}
+		if (e == 0 && v.size) {
+			dir = under_commondir(repo, v.ptr, keys[i].tail);
+			origin = keys[i].origin;
+		}
 	}
+	if (!dir)
+		dir = under_commondir(repo, "lfs/objects", "");
 	*out = lfs_store_new(dir, mode, origin);
 	rc = 0;
 done:

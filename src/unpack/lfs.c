@@ -389,6 +389,7 @@ int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data
 
 	if (depth > 0 || !ctx->lfs || !lfs_pointer_parse(data, len, &p))
 		return 0;
+	rc = 1;
 	int r = lfs_store_find(ctx->lfs, p.oid, &file);
 	if (r > 0) {
 		add_missing(ctx, path, &p);
@@ -416,7 +417,7 @@ int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data
 	}
 	int s = scan_object(ctx, path, fd, (uint64_t)st.st_size, depth, md, found);
 	if (s == -2) {
-		rc = -1;
+		rc = -1; /* the pipeline already reported it */
 	} else if (s < 0) {
 		finding_list_add_error(ctx->out, path, "the LFS object sha256:%s could not be read from "
 		                       "%s: %s; its content cannot be examined",

@@ -19,7 +19,9 @@ int unpack_is_container(const unsigned char *data, size_t len);
 /*
  * Opens a container and scans every member with pipeline_scan_member(depth+1),
  * member paths being "<path>!<member>"; content that is not a container adds
- * nothing. Returns 0 (findings may have been added), or -1 on an internal error.
+ * nothing. Returns 0 (findings may have been added), 1 when the bytes are a Git
+ * LFS pointer that ctx->lfs resolved in their place (the detectors need not
+ * see the pointer text), or -1 on an internal error.
  */
 int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                      unsigned depth);

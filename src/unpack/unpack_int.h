@@ -174,7 +174,8 @@ int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
 
 /* Git LFS (lfs.c): a pointer at the top level, when ctx->lfs names a store, is replaced by
- * its object, scanned as `path` at depth + 1; anything else adds nothing. */
+ * its object, scanned as `path` at depth + 1 (returns 1; an absent or unreadable object
+ * is a finding); anything else adds nothing (returns 0). -1 on an internal error. */
 int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 

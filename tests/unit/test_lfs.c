@@ -166,9 +166,9 @@ static void objects_are_found_in_both_store_layouts(void **state)
 	}
 }
 
-/* Scans `pointer` as blob "infra.json" against a store holding `content`. */
-static void scan_pointer(const char *content, const char *pointer_fmt, enum lfs_mode mode,
-                         struct finding_list *out, char *oid)
+/* Scans `pointer` as blob `path` against a store holding `content`. */
+static void scan_pointer_as(const char *path, const char *content, const char *pointer_fmt,
+                            enum lfs_mode mode, struct finding_list *out, char *oid)
 {
 	struct scan_limits lim;
 	char ptr[512];
@@ -177,11 +177,15 @@ static void scan_pointer(const char *content, const char *pointer_fmt, enum lfs_
 	struct lfs_store *s = lfs_store_new(dir, mode, "test");
 	struct scan_ctx ctx = {.limits = &lim, .out = out, .lfs = s};
 	int n = snprintf(ptr, sizeof(ptr), pointer_fmt, oid, strlen(content));
-	assert_int_equal(pipeline_scan_blob(&ctx, "infra.json", (const unsigned char *)ptr,
-	                                    (size_t)n),
-	                 0);
+	assert_int_equal(pipeline_scan_blob(&ctx, path, (const unsigned char *)ptr, (size_t)n), 0);
 	lfs_store_free(s);
 	unit_sh("rm -rf %s", dir);
+}
+
+static void scan_pointer(const char *content, const char *pointer_fmt, enum lfs_mode mode,
+                         struct finding_list *out, char *oid)
+{
+	scan_pointer_as("infra.json", content, pointer_fmt, mode, out, oid);
 }
 
 #define STATE "{\"version\":4,\"terraform_version\":\"1.8.2\",\"serial\":3,\"lineage\":" \
@@ -214,6 +218,29 @@ static void the_object_is_scanned_as_the_file_and_named(void **state)
 	const char *ptr = V1 "oid sha256:" OID "\nsize 6\n";
 	pipeline_scan_blob(&ctx, "infra.json", (const unsigned char *)ptr, strlen(ptr));
 	assert_int_equal(out.n, 0);
+}
+
+static void the_pointer_text_itself_is_not_judged_by_the_file_name(void **state)
+{
+	(void)state;
+	struct finding_list out;
+	char oid[65];
+	finding_list_init(&out);
+	/* a state tracked by LFS: one finding, on the object (the pointer text, named like
+	 * state, would otherwise also be "named like state but not valid state JSON") */
+	scan_pointer_as("prod/terraform.tfstate", STATE, V1 "oid sha256:%s\nsize %zu\n",
+	                LFS_MODE_COMMIT, &out, oid);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.v[0].rule, "tf-state");
+	assert_non_null(out.v[0].lfs);
+	assert_null(strstr(out.v[0].message, "not valid"));
+	finding_list_free(&out);
+	/* a clean object behind a state-like name is clean */
+	finding_list_init(&out);
+	scan_pointer_as("docs/terraform.tfstate.md", "# how we keep state", V1 "oid sha256:%s\nsize %zu\n",
+	                LFS_MODE_COMMIT, &out, oid);
+	assert_int_equal(out.n, 0);
+	finding_list_free(&out);
 }
 
 static void an_object_that_differs_from_its_pointer_is_blocked(void **state)
@@ -307,6 +334,7 @@ int main(void)
 		cmocka_unit_test(the_cheap_test_lets_ordinary_content_by),
 		cmocka_unit_test(objects_are_found_in_both_store_layouts),
 		cmocka_unit_test(the_object_is_scanned_as_the_file_and_named),
+		cmocka_unit_test(the_pointer_text_itself_is_not_judged_by_the_file_name),
 		cmocka_unit_test(an_object_that_differs_from_its_pointer_is_blocked),
 		cmocka_unit_test(an_absent_object_means_what_the_hook_says),
 		cmocka_unit_test(an_object_above_file_bytes_is_streamed_and_still_verified),
