@@ -92,6 +92,8 @@ name = loc["logicalLocations"][0]["fullyQualifiedName"]
 assert name == "infra.zip (LFS sha256:%s…)!prod/terraform.tfstate" % oid[:8], name
 assert r["properties"]["lfs"] == "sha256:" + oid, r["properties"]
 EOF
+	printf '%s\n' "$output" >"$TMP/lfs.sarif"
+	python3 "$SG_ROOT/tests/lib/sarif_check.py" "$TMP/lfs.sarif"
 }
 
 @test "a --no-verify commit is refused by pre-push before git-lfs uploads anything" {
