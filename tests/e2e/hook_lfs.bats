@@ -279,3 +279,16 @@ EOF
 	assert_output_contains "${oid:0:2}/${oid:2:2}/${oid:4} under it"
 	assert_output_not_contains "lfs-object-missing"
 }
+
+@test "a server whose policy lowers lfs-object-missing to a warning accepts a pointer without its object" {
+	new_remote srv.git
+	printf '{"rules": {"lfs-object-missing": "warn"}}\n' >srv.git/stateguard.json
+	git init -q work && cd work
+	git remote add origin "file://$TMP/srv.git"
+	printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 4096\n' \
+		"$(printf x | sha256sum | cut -c1-64)" >ghost.bin
+	git add ghost.bin && git commit -q -m ghost
+	run git push origin main
+	assert_status 0
+	assert_output_contains "remote: WARN    lfs-object-missing  ghost.bin (LFS sha256:"
+}
