@@ -9,6 +9,7 @@ with the byte that says where to cut the input in two chunks.
 """
 import bz2
 import gzip
+import hashlib
 import io
 import json
 import lzma
@@ -266,6 +267,26 @@ def main():
               bytes([(i * 53) % 256]) + data)
     for name, data in packs().items():
         write(os.path.join(out, "fuzz_packread"), name, data)
+    for name, data in lfs_pointers().items():
+        write(os.path.join(out, "fuzz_lfs"), name, data)
+
+
+def lfs_pointers():
+    """fuzz_lfs inputs: the canonical pointer and the variants git-lfs also smudges."""
+    oid = hashlib.sha256(b"hello\n").hexdigest()
+    v1 = b"version https://git-lfs.github.com/spec/v1\n"
+    canon = v1 + b"oid sha256:" + oid.encode() + b"\nsize 6\n"
+    ext = (v1 + b"ext-0-foo sha256:" + oid.encode() + b"\next-1-bar sha256:" + oid.encode() +
+           b"\noid sha256:" + oid.encode() + b"\nsize 6\n")
+    return {
+        "canonical": canon,
+        "crlf": canon.replace(b"\n", b"\r\n"),
+        "padded": b" \n\t" + canon + b" " * 1200,
+        "nbsp": "\u00a0".encode() + canon + "\u3000".encode(),
+        "hawser": canon.replace(b"git-lfs.github.com", b"hawser.github.com"),
+        "ext": ext,
+        "no_size": v1 + b"oid sha256:" + oid.encode() + b"\n",
+    }
 
 
 def packs():

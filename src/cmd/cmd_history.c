@@ -164,6 +164,7 @@ int cmd_history(int argc, char **argv)
 	struct policy *pol = NULL;
 	struct packread *packs = NULL;
 	struct packread_cache *walk_pc = NULL; /* the walk's own reader (workers have theirs) */
+	struct lfs_store *lfs = NULL;
 	struct scan_limits limits;
 	const char *config = NULL;
 	int i, all = 0, nrevs = 0, rc = SG_EXIT_ERROR;
@@ -252,7 +253,9 @@ int cmd_history(int argc, char **argv)
 	sg_trace("history: %zu pack%s read directly", packread_count(packs),
 	         packread_count(packs) == 1 ? "" : "s");
 	walk_pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
-	struct blobscan_opts bo = {&limits, pols, NULL, packs};
+	if (gitrepo_lfs_store(h.repo, LFS_MODE_HISTORY, &lfs, h.err, sizeof(h.err)) < 0)
+		goto fatal;
+	struct blobscan_opts bo = {&limits, pols, NULL, packs, lfs};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
 	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;
@@ -272,10 +275,17 @@ int cmd_history(int argc, char **argv)
 	blobscan_par_finish(par, h.repo, &h.findings);
 	sg_trace("history: scanned, %zu findings", h.findings.n);
 
+	size_t lfs_missing = 0;
+	for (size_t k = 0; k < h.findings.n; k++)
+		lfs_missing += !strcmp(h.findings.v[k].rule, LFS_RULE_MISSING);
 	if (!sg_quiet && ro.format == REPORT_TEXT)
 		printf("stateguard: audited %zu commit%s, %zu unique blob%s\n", ncommits,
 		       ncommits == 1 ? "" : "s", blobset_count(&h.set),
 		       blobset_count(&h.set) == 1 ? "" : "s");
+	if (lfs_missing && ro.format == REPORT_TEXT)
+		printf("stateguard: %zu Git LFS pointer%s whose object is not in %s: not audited "
+		       "(run git lfs fetch --all, then audit again)\n",
+		       lfs_missing, lfs_missing == 1 ? "" : "s", lfs->dir);
 	ro.color = ro.format == REPORT_TEXT && report_want_color(stdout);
 	if (report_print(stdout, &h.findings, &ro) < 0) {
 		sg_error("cannot write the report");
@@ -294,6 +304,7 @@ done:
 	policy_free(pol);
 	packread_cache_free(walk_pc);
 	packread_free(packs);
+	lfs_store_free(lfs);
 	git_revwalk_free(h.walk);
 	git_repository_free(h.repo);
 	return rc;

@@ -49,6 +49,7 @@ int cmd_pre_commit(int argc, char **argv)
 	enum report_format format;
 	git_repository *repo = NULL;
 	struct policy *pol = NULL;
+	struct lfs_store *lfs = NULL;
 	struct blobset set;
 	struct finding_list findings;
 	struct index_path_state cfg;
@@ -79,10 +80,15 @@ int cmd_pre_commit(int argc, char **argv)
 		sg_error("%s: bad configuration: %s; fix it (or unstage it) and commit again", argv[0], err);
 		goto done;
 	}
+	if (gitrepo_lfs_store(repo, LFS_MODE_COMMIT, &lfs, err, sizeof(err)) < 0) {
+		sg_error("%s: %s; the commit is rejected because Git LFS objects could not be located",
+		         argv[0], err);
+		goto done;
+	}
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
 	const struct policy *pols[1] = {pol};
-	struct blobscan_opts bo = {&limits, pols, NULL, NULL};
+	struct blobscan_opts bo = {&limits, pols, NULL, NULL, lfs};
 	blobscan_run(repo, &set, blobset_count(&set), &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_COMMIT);
 done:
@@ -91,6 +97,7 @@ done:
 	finding_list_free(&findings);
 	blobset_free(&set);
 	policy_free(pol);
+	lfs_store_free(lfs);
 	git_repository_free(repo);
 	return rc;
 }

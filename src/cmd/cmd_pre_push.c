@@ -79,6 +79,7 @@ int cmd_pre_push(int argc, char **argv)
 	struct policy **pols = NULL;
 	struct packread *packs = NULL;
 	struct packread_cache *pc = NULL;
+	struct lfs_store *lfs = NULL;
 	const char **refnames = NULL;
 	size_t nrefs = 0, cap = 0, linecap = 0;
 	char *line = NULL, err[1024];
@@ -166,9 +167,11 @@ int cmd_pre_push(int argc, char **argv)
 	}
 	sg_trace("pre-push: %zu blobs to scan, %zu pack%s read directly", blobset_count(&set),
 	         packread_count(packs), packread_count(packs) == 1 ? "" : "s");
+	if (gitrepo_lfs_store(repo, LFS_MODE_PUSH, &lfs, err, sizeof(err)) < 0)
+		goto fail;
 	scan_limits_default(&limits);
 	policy_limits(nrefs ? pols[0] : NULL, &limits);
-	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs};
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs, lfs};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
 	goto done;
@@ -190,6 +193,7 @@ done:
 	git_revwalk_free(walk);
 	packread_cache_free(pc);
 	packread_free(packs);
+	lfs_store_free(lfs);
 	git_repository_free(repo);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "cmd/commands.h"
 #include "cmd/hook.h"
 #include "core/deadline.h"
+#include "core/strset.h"
 #include "core/util.h"
 #include "policy/policy_source.h"
 #include "pipeline/blobscan.h"
@@ -35,6 +36,9 @@ static const char usage[] =
 	"the first one set) and is appended to the audit log (stateguard.auditLog,\n"
 	"default $GIT_DIR/stateguard-audit.log); if the log cannot be written, the\n"
 	"push is rejected.\n\n"
+	"Git LFS: a pushed pointer is checked against its object in 'git config\n"
+	"stateguard.lfsStore PATH', else $GIT_DIR/lfs/objects (GitLab and Gitea layouts\n"
+	"too); a pointer whose object is not there is refused.\n\n"
 	"Time budget: a check that takes longer than 'git config stateguard.timeout'\n"
 	"seconds (default 300, 0: none; STATEGUARD_TIMEOUT overrides it) rejects the\n"
 	"push with a message, as does a SIGTERM from the server; set it below the\n"
@@ -268,12 +272,44 @@ done:
 	return rc;
 }
 
+/*
+ * A refused push may have uploaded LFS objects already (git-lfs sends them before the
+ * refs): names those that carry a blocking finding and are in the store, for an
+ * administrator to remove. Nothing is deleted here.
+ */
+static void report_stored_lfs(const struct finding_list *l, const struct lfs_store *lfs)
+{
+	struct strset named;
+	strset_init(&named);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = &l->v[i];
+		char *file = NULL;
+		if (!f->lfs || f->allowed_by || f->is_error || f->severity != SG_SEV_BLOCK ||
+		    !strcmp(f->rule, LFS_RULE_MISSING) || !strset_add(&named, f->lfs, strlen(f->lfs)))
+			continue;
+		if (lfs_store_find(lfs, f->lfs + 7, &file) != 0)
+			continue;
+		const char *rel = file + strlen(lfs->dir) + 1;
+		fprintf(stderr, "stateguard: the LFS object %s of ", f->lfs);
+		for (const unsigned char *c = (const unsigned char *)f->path; *c && *c != '!'; c++)
+			fprintf(stderr, *c < 0x20 || *c == 0x7f ? "\\x%02x" : "%c", *c);
+		fprintf(stderr,
+		        " already reached the server's LFS store (%s under it) before the refs were "
+		        "checked. The push is refused, but the object stays: if no accepted commit uses "
+		        "it, an administrator should remove it.\n",
+		        rel);
+		free(file);
+	}
+	strset_free(&named);
+}
+
 int cmd_pre_receive(int argc, char **argv)
 {
 	enum report_format format;
 	git_repository *repo = NULL;
 	struct policy *pol = NULL;
 	struct packread *packs = NULL;
+	struct lfs_store *lfs = NULL;
 	struct blobset set;
 	struct finding_list findings;
 	struct scan_limits limits;
@@ -358,9 +394,11 @@ int cmd_pre_receive(int argc, char **argv)
 		pols[i] = pol;
 		refnames[i] = i < nu ? u[i].ref : NULL;
 	}
+	if (gitrepo_lfs_store(repo, LFS_MODE_RECEIVE, &lfs, err, sizeof(err)) < 0)
+		goto fail;
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
-	struct blobscan_opts bo = {&limits, pols, refnames, packs};
+	struct blobscan_opts bo = {&limits, pols, refnames, packs, lfs};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = finding_list_exit_code(&findings);
 	if (rc != SG_EXIT_OK && format == REPORT_TEXT)
@@ -368,6 +406,8 @@ int cmd_pre_receive(int argc, char **argv)
 		        "stateguard: push rejected: the pushed commits contain files that must not be in "
 		        "this repository.\n\n");
 	rc = hook_finish(&findings, format, REPORT_MODE_RECEIVE);
+	if (rc != SG_EXIT_OK)
+		report_stored_lfs(&findings, lfs);
 	goto done;
 fail:
 	sg_error("push rejected: %s. Nothing was accepted; if this persists, tell the server's "
@@ -384,6 +424,7 @@ done:
 	blobset_free(&set);
 	policy_free(pol);
 	packread_free(packs);
+	lfs_store_free(lfs);
 	git_repository_free(repo);
 	return rc;
 }

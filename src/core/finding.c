@@ -52,6 +52,7 @@ static void finding_free(struct finding *f)
 	free(f->commit);
 	free(f->ref);
 	free(f->blob);
+	free(f->lfs);
 	free(f->allowed_by);
 	free(f->note);
 	free(f->id);
@@ -117,6 +118,17 @@ void finding_list_move(struct finding_list *dst, struct finding_list *src)
 	}
 	free(src->v);
 	finding_list_init(src);
+}
+
+char *finding_display_path(const struct finding *f)
+{
+	if (!f->lfs)
+		return xstrdup(f->path);
+	const char *bang = strchr(f->path, '!');
+	size_t top = bang ? (size_t)(bang - f->path) : strlen(f->path);
+	const char *hex = strchr(f->lfs, ':');
+	hex = hex ? hex + 1 : f->lfs;
+	return xasprintf("%.*s (LFS sha256:%.8s…)%s", (int)top, f->path, hex, f->path + top);
 }
 
 void finding_list_count(const struct finding_list *l, struct finding_counts *c)

@@ -26,6 +26,8 @@ struct finding {
 	char *commit;     /* hex commit id (history and push modes) or NULL */
 	char *ref;        /* ref name (push modes) or NULL */
 	char *blob;       /* hex id of the top-level git blob, or NULL */
+	char *lfs;        /* "sha256:<hex>": the top-level blob is an LFS pointer and the finding
+	                     is about the object it names (see finding_display_path), or NULL */
 	char *allowed_by; /* reason text of the allow entry that matched, or NULL */
 	char *note;       /* policy remark, e.g. "allow entry expired on ..." */
 	char *id;         /* FINDING-ID for `stateguard allow` (set by policy_apply) or NULL */
@@ -60,6 +62,13 @@ void finding_list_remove(struct finding_list *l, size_t i);
 
 /* Moves every finding of src to the end of dst; src is left empty. */
 void finding_list_move(struct finding_list *dst, struct finding_list *src);
+
+/*
+ * The path as reports show it: `path`, with "(LFS sha256:<8 hex>…)" after its top-level
+ * part when the finding is about an LFS object, e.g.
+ * "infra.zip (LFS sha256:889eea41…)!prod/terraform.tfstate". Caller frees.
+ */
+char *finding_display_path(const struct finding *f);
 
 /* Counts per severity, ignoring allowed findings. */
 struct finding_counts {

@@ -13,6 +13,7 @@
 #include "core/finding.h"
 
 struct policy;
+struct lfs_store;
 
 /* Budgets, sized for a hook by default (scan_limits_default). */
 struct scan_limits {
@@ -44,6 +45,9 @@ struct scan_ctx {
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
 	scan_emit_fn emit;           /* set by the pipeline (pipeline_scan_blob) */
+	/* Git LFS (unpack/lfs.h): the store a hook reads objects from, and what an absent one
+	 * means; NULL: no LFS resolution (pointers are plain text). Read-only, shared by threads. */
+	const struct lfs_store *lfs;
 };
 
 /*

@@ -35,7 +35,7 @@ void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_e
 	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
 	size_t n0 = out->n;
 	struct scan_ctx ctx = {
-		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0};
+		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0, .lfs = o->lfs};
 	struct gitrepo_obj obj;
 
 	int rc = gitrepo_read_blob(odb, pc, &e->id, o->limits->file_bytes, &obj, err, sizeof(err));

@@ -15,16 +15,17 @@ static int pipeline_scan_content(struct scan_ctx *ctx, const char *path,
                                  const unsigned char *data, size_t len, unsigned depth)
 {
 	const struct unpack_layer *layer = unpack_layer_sniff(data, len);
-	int rc = 0;
+	int container = layer && unpack_layer_is_container(layer), rc = 0;
 	if (layer) {
-		if (unpack_layer_open(layer, ctx, path, data, len, depth) < 0)
+		int r = unpack_layer_open(layer, ctx, path, data, len, depth);
+		if (r > 0)
+			return 0; /* the bytes were only an encoding of what the layer emitted */
+		if (r < 0)
 			rc = -1;
-		if (unpack_layer_whole(layer))
-			return rc;
 	}
-	if (detect_blob(ctx, path, data, len, depth, layer != NULL) < 0)
+	if (detect_blob(ctx, path, data, len, depth, container) < 0)
 		rc = -1;
-	if (!layer && unpack_embedded(ctx, path, data, len, depth) < 0)
+	if (!container && unpack_embedded(ctx, path, data, len, depth) < 0)
 		rc = -1;
 	return rc;
 }

@@ -54,6 +54,15 @@ const struct rule_info rules_catalog[] = {
 	 "examined. Raise the limit in .stateguard.json \"limits\" if the file is legitimate."},
 	{"scan-error", "Content that could not be examined",
 	 "stateguard does not pass what it could not read. Fix the cause named in the message."},
+	{"lfs-object-missing", "Git LFS object not available",
+	 "A file is stored with Git LFS and the object its pointer names is not in the LFS store "
+	 "this check reads, so its content was not examined. On a client, fetch or re-add it "
+	 "(git lfs fetch, git add); on a server, the pointer is refused until the object is "
+	 "uploaded (git lfs push --all REMOTE)."},
+	{"lfs-object-mismatch", "Git LFS object that does not match its pointer",
+	 "The object in the LFS store has another SHA-256 or size than its pointer states: the "
+	 "content is not what the pointer names. Add the file again with git-lfs or repair the "
+	 "store (git lfs fsck)."},
 	{"prod-identifier", "Environment identifier outside its environment",
 	 "An identifier (account id, bucket, endpoint, ARN, ...) that .stateguard.json assigns to an "
 	 "environment appears outside that environment's paths. Move the value to that "

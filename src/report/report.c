@@ -52,6 +52,12 @@ cJSON *report_finding_json(const struct finding *f)
 	cJSON_AddStringToObject(o, "rule", f->rule);
 	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
 	cJSON_AddStringToObject(o, "path", f->path);
+	if (f->lfs) {
+		char *shown = finding_display_path(f);
+		cJSON_AddStringToObject(o, "lfs", f->lfs);
+		cJSON_AddStringToObject(o, "display_path", shown);
+		free(shown);
+	}
 	cJSON_AddStringToObject(o, "message", f->message);
 	cJSON_AddItemToObject(o, "details", cJSON_Duplicate(f->details, 1));
 	if (f->commit)

@@ -82,13 +82,16 @@ static cJSON *result_object(const struct finding *f, int rule_index)
 	cJSON_AddStringToObject(art, "uri", uri);
 	cJSON_AddStringToObject(art, "uriBaseId", "%SRCROOT%");
 	free(uri);
-	if (bang) {
+	if (bang || f->lfs) {
+		/* an archive member, or the LFS object behind the file: named as text reports do */
+		char *shown = finding_display_path(f);
 		cJSON *logs = cJSON_AddArrayToObject(loc, "logicalLocations");
 		cJSON *lg = cJSON_CreateObject();
-		cJSON_AddStringToObject(lg, "fullyQualifiedName", f->path);
+		cJSON_AddStringToObject(lg, "fullyQualifiedName", shown);
 		cJSON_AddStringToObject(lg, "name", util_basename(f->path));
-		cJSON_AddStringToObject(lg, "kind", "archive-member");
+		cJSON_AddStringToObject(lg, "kind", bang ? "archive-member" : "lfs-object");
 		cJSON_AddItemToArray(logs, lg);
+		free(shown);
 	}
 	cJSON_AddItemToArray(locs, loc);
 
@@ -115,6 +118,8 @@ static cJSON *result_object(const struct finding *f, int rule_index)
 		cJSON_AddStringToObject(props, "ref", f->ref);
 	if (f->blob)
 		cJSON_AddStringToObject(props, "blob", f->blob);
+	if (f->lfs)
+		cJSON_AddStringToObject(props, "lfs", f->lfs);
 	if (f->note)
 		cJSON_AddStringToObject(props, "note", f->note);
 	if (f->is_error)

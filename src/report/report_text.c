@@ -76,7 +76,9 @@ static void print_finding(FILE *out, const struct finding *f, const struct palet
 	                  : f->severity == SG_SEV_WARN                                   ? p->yellow
 	                                                                                 : p->dim;
 	fprintf(out, "%s%-7s%s %s%s%s  ", col, sev, p->reset, p->bold, f->rule, p->reset);
-	put_safe(out, f->path);
+	char *shown = finding_display_path(f);
+	put_safe(out, shown);
+	free(shown);
 	fputs("\n        ", out);
 	put_safe(out, f->message);
 	fputc('\n', out);
@@ -88,6 +90,8 @@ static void print_finding(FILE *out, const struct finding *f, const struct palet
 			fprintf(out, "%son %s", f->commit ? " " : "", f->ref);
 		fputc('\n', out);
 	}
+	if (f->lfs)
+		fprintf(out, "        %slfs object:%s %s\n", p->dim, p->reset, f->lfs);
 	const cJSON *d;
 	cJSON_ArrayForEach(d, f->details) {
 		if (cJSON_IsObject(d) && !d->child)

@@ -85,6 +85,59 @@ int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t
 	return rc < 0 ? -1 : 0;
 }
 
+/* `path` as given if absolute, else under the common dir (as git-lfs reads lfs.storage). */
+static char *under_commondir(git_repository *repo, const char *path, const char *tail)
+{
+	const char *common = git_repository_commondir(repo);
+	size_t cl = strlen(common);
+	while (cl > 1 && common[cl - 1] == '/')
+		cl--;
+	if (path[0] == '/')
+		return xasprintf("%s%s", path, tail);
+	return xasprintf("%.*s/%s%s", (int)cl, common, path, tail);
+}
+
+int gitrepo_lfs_store(git_repository *repo, enum lfs_mode mode, struct lfs_store **out, char *err,
+                      size_t errsz)
+{
+	static const struct {
+		const char *key, *tail, *origin;
+	} keys[] = {{"stateguard.lfsStore", "", "from git config stateguard.lfsStore"},
+	            {"lfs.storage", "/objects", "from git config lfs.storage"}};
+	git_config *cfg = NULL;
+	git_buf v = GIT_BUF_INIT;
+	char *dir = NULL;
+	const char *origin = "git-lfs's default";
+	int rc = -1, e;
+
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		snprintf(err, errsz, "cannot read the git config: %s", gitrepo_errmsg());
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !dir; i++) {
+		git_buf_dispose(&v);
+		e = git_config_get_path(&v, cfg, keys[i].key);
+		if (e < 0 && e != GIT_ENOTFOUND) {
+			snprintf(err, errsz, "cannot read %s: %s", keys[i].key, gitrepo_errmsg());
+			goto done;
+		}
+		if (e == 0 && v.size) {
+			dir = under_commondir(repo, v.ptr, keys[i].tail);
+			origin = keys[i].origin;
+		}
+	}
+	if (!dir)
+		dir = under_commondir(repo, "lfs/objects", "");
+	*out = lfs_store_new(dir, mode, origin);
+	rc = 0;
+done:
+	free(dir);
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	return rc;
+}
+
 struct packread *gitrepo_packs(git_repository *repo)
 {
 	struct packread *packs = NULL;

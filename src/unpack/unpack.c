@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "unpack/lfs.h"
 #include "unpack/unpack_int.h"
 
 /* At most this many archive-corrupt / archive-encrypted findings per top-level blob and severity. */
@@ -308,6 +309,7 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_LZ4: return "lz4";
 	case UNPACK_LZIP: return "lzip";
 	case UNPACK_COMPRESS: return "compress (.Z)";
+	case UNPACK_LFS: return "Git LFS pointer";
 	case UNPACK_NONE: break;
 	}
 	return "data";
@@ -532,24 +534,33 @@ struct unpack_layer {
 	enum unpack_format format;
 	int (*sniff)(const unsigned char *data, size_t len);
 	unpack_open_fn open;
-	/* 1: the wrapped bytes are not content of their own (an encoding): detectors skip them */
-	unsigned whole;
+	/* 1: a container: nested within archive_depth, and the detectors still see its raw bytes */
+	unsigned container;
 };
 
+/* A Git LFS pointer, exactly as git-lfs would recognise one (lfs.c); opened only at the top
+ * level and only when the hook names a store: otherwise it is plain text. */
+static int sniff_lfs(const unsigned char *d, size_t len)
+{
+	struct lfs_pointer p;
+	return lfs_maybe_pointer(d, len) && lfs_pointer_parse(d, len, &p);
+}
+
 static const struct unpack_layer layers[] = {
-	{UNPACK_ZIP, sniff_zip_head, unpack_zip, 0},
-	{UNPACK_GZIP, sniff_gzip, open_gzip, 0},
-	{UNPACK_XZ, sniff_xz, open_xz, 0},
-	{UNPACK_BZIP2, sniff_bzip2, open_bzip2, 0},
-	{UNPACK_ZSTD, sniff_zstd, open_zstd, 0},
-	{UNPACK_TAR, sniff_tar, open_tar, 0},
-	{UNPACK_7Z, sniff_7z, refuse_7z, 0},
-	{UNPACK_RAR, sniff_rar, refuse_rar, 0},
-	{UNPACK_CPIO, sniff_cpio, refuse_cpio, 0},
-	{UNPACK_LZ4, sniff_lz4, refuse_lz4, 0},
-	{UNPACK_LZIP, sniff_lzip, refuse_lzip, 0},
-	{UNPACK_COMPRESS, sniff_compress, refuse_compress, 0},
-	{UNPACK_ZIP, sniff_zip_tail, unpack_zip, 0},
+	{UNPACK_ZIP, sniff_zip_head, unpack_zip, 1},
+	{UNPACK_GZIP, sniff_gzip, open_gzip, 1},
+	{UNPACK_XZ, sniff_xz, open_xz, 1},
+	{UNPACK_BZIP2, sniff_bzip2, open_bzip2, 1},
+	{UNPACK_ZSTD, sniff_zstd, open_zstd, 1},
+	{UNPACK_TAR, sniff_tar, open_tar, 1},
+	{UNPACK_7Z, sniff_7z, refuse_7z, 1},
+	{UNPACK_RAR, sniff_rar, refuse_rar, 1},
+	{UNPACK_CPIO, sniff_cpio, refuse_cpio, 1},
+	{UNPACK_LZ4, sniff_lz4, refuse_lz4, 1},
+	{UNPACK_LZIP, sniff_lzip, refuse_lzip, 1},
+	{UNPACK_COMPRESS, sniff_compress, refuse_compress, 1},
+	{UNPACK_ZIP, sniff_zip_tail, unpack_zip, 1},
+	{UNPACK_LFS, sniff_lfs, unpack_lfs, 0},
 };
 
 /* Layers found inside text rather than around it; each gates itself on cheap, sound tests. */
@@ -574,15 +585,15 @@ int unpack_is_container(const unsigned char *data, size_t len)
 	return unpack_layer_sniff(data, len) != NULL;
 }
 
-int unpack_layer_whole(const struct unpack_layer *l)
+int unpack_layer_is_container(const struct unpack_layer *l)
 {
-	return l->whole;
+	return l->container;
 }
 
 int unpack_layer_open(const struct unpack_layer *l, struct scan_ctx *ctx, const char *path,
                       const unsigned char *data, size_t len, unsigned depth)
 {
-	if (depth >= ctx->limits->archive_depth) {
+	if (l->container && depth >= ctx->limits->archive_depth) {
 		char what[128];
 		snprintf(what, sizeof(what), "%s archive nested %u levels deep, not opened",
 		         unpack_format_name(l->format), depth);

@@ -1,7 +1,7 @@
 /*
  * unpack: the layers. A layer is a wrapping that must come off before the
  * detectors can see what it holds: a container (zip, tar), a compressed stream
- * (gzip, xz, bzip2, zstd), later text encodings. Each is recognised by its
+ * (gzip, xz, bzip2, zstd), a Git LFS pointer. Each is recognised by its
  * bytes, opened within the budgets of struct scan_limits, and hands every inner
  * content back with scan_emit(); it never calls the pipeline or the detectors.
  * Budget and corruption problems become archive-limit / archive-corrupt findings
@@ -14,8 +14,10 @@
 
 #include "core/scan.h"
 
-/* Every layer's entry point: takes the wrapping off `data` and emits what it holds
- * at depth + 1. Returns 0 (findings may have been added), or -1 on an internal error. */
+/* Every layer's entry point: takes the wrapping off `data` and emits what it holds at
+ * depth + 1. Returns 0 (findings may have been added; the detectors still see `data`), 1
+ * when `data` was only an encoding of what was emitted (UTF-16 text, a resolved Git LFS
+ * pointer: the detectors skip it), or -1 on an internal error. */
 typedef int (*unpack_open_fn)(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                               size_t len, unsigned depth);
 
@@ -24,11 +26,12 @@ struct unpack_layer;
 /* The layer that wraps `data` whole (one pass over the sniffers), or NULL. */
 const struct unpack_layer *unpack_layer_sniff(const unsigned char *data, size_t len);
 
-/* 1 if the layer's bytes are no content of their own (an encoding): detectors skip them.
- * 0 for containers, whose raw bytes the detectors still see (a zip named like state). */
-int unpack_layer_whole(const struct unpack_layer *l);
+/* 1 for a container (zip, tar, a compressed stream): its members are scanned one by one,
+ * so the identifier rules leave its raw bytes alone. 0 for an encoding. */
+int unpack_layer_is_container(const struct unpack_layer *l);
 
-/* Opens `l` over data unless `depth` is at the archive_depth budget (then archive-limit). */
+/* Opens `l` over data (see unpack_open_fn); a container at the archive_depth budget is
+ * not opened but reported (archive-limit). Encodings check their own depth. */
 int unpack_layer_open(const struct unpack_layer *l, struct scan_ctx *ctx, const char *path,
                       const unsigned char *data, size_t len, unsigned depth);
 

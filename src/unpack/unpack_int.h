@@ -100,6 +100,7 @@ enum unpack_format {
 	UNPACK_LZ4,
 	UNPACK_LZIP,
 	UNPACK_COMPRESS,
+	UNPACK_LFS, /* a Git LFS pointer (lfs.c): replaced by its object when a store is known */
 };
 
 /* Recognises a container by its first bytes (zip with a prefix too). */
@@ -173,6 +174,13 @@ int decoder_zip_lzma_init(struct decoder *d);
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
+
+/* Git LFS (lfs.c): a pointer at the top level, when ctx->lfs names a store, is replaced by
+ * its object, scanned as `path` at depth + 1 (returns 1: the pointer text itself is not
+ * content; an absent or unreadable object is a finding); otherwise it adds nothing and
+ * returns 0 (the pointer is plain text). -1 on an internal error. */
+int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+               unsigned depth);
 
 /* 1 if a 512-byte block is a tar header with a valid checksum. */
 int tar_header_valid(const unsigned char *block);
