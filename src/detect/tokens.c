@@ -335,11 +335,17 @@ static void scan_vault(struct tok_scan *t)
 
 /* ---------------------------------------------------------------- private keys */
 
+static int is_quote(int c)
+{
+	return c == '"' || c == '\'' || c == '`';
+}
+
 /*
  * 1 if the body of a key block, from `i` up to `end`, decodes: lines of base64 (newlines raw
- * or escaped as \n, indentation and quotes of source code around them ignored), header
- * lines with ':' and a PGP "=CRC" line skipped, padding only at the end, and at least 48
- * decoded bytes (every real key is longer; a two-line excerpt is not).
+ * or escaped as \n; indentation, comment markers, quotes and `+` joins of source code
+ * around and inside them ignored), header lines with ':' and a PGP "=CRC" line skipped,
+ * padding only at the end, and at least 48 decoded bytes (every real key is longer; a
+ * two-line excerpt is not).
  */
 static int key_body_decodes(const unsigned char *d, size_t i, size_t end)
 {
@@ -350,21 +356,43 @@ static int key_body_decodes(const unsigned char *d, size_t i, size_t end)
 		                                      (d[le + 1] == 'n' || d[le + 1] == 'r')))
 			le++;
 		i = le < end ? le + (d[le] == '\\' ? 2 : 1) : end;
-		while (ls < le && (isspace(d[ls]) || d[ls] == '"' || d[ls] == '\''))
+		while (ls < le && (isspace(d[ls]) || is_quote(d[ls])))
+			ls++;
+		/* a key quoted in a comment: "// ", "# ", "; ", "* " before each line */
+		if (le - ls >= 2 && d[ls] == '/' && d[ls + 1] == '/')
+			ls += 2;
+		else if (ls < le && (d[ls] == '#' || d[ls] == ';' || (d[ls] == '*' && le - ls >= 2 &&
+		                                                      d[ls + 1] == ' ')))
+			ls++;
+		while (ls < le && isspace(d[ls]))
 			ls++;
 		while (le > ls && isspace(d[le - 1]))
 			le--;
 		/* source code around the line: `"...\n" +` (Go) or `"...",` (lists) */
 		if (le - ls >= 2 && ((d[le - 1] == '+' && isspace(d[le - 2])) ||
-		                     (d[le - 1] == ',' && (d[le - 2] == '"' || d[le - 2] == '\''))))
+		                     (d[le - 1] == ',' && is_quote(d[le - 2]))))
 			le--;
-		while (le > ls && (isspace(d[le - 1]) || d[le - 1] == '"' || d[le - 1] == '\''))
+		while (le > ls && (isspace(d[le - 1]) || is_quote(d[le - 1])))
 			le--;
 		if (ls == le || memchr(d + ls, ':', le - ls))
 			continue;
 		if (d[ls] == '=' && le - ls == 5)
 			continue; /* PGP armor checksum */
 		for (size_t k = ls; k < le; k++) {
+			if (is_quote(d[k])) { /* "...` + `..." joins two pieces of one line */
+				size_t j = k + 1;
+				while (j < le && d[j] == ' ')
+					j++;
+				if (j >= le || d[j] != '+')
+					return 0;
+				j++;
+				while (j < le && d[j] == ' ')
+					j++;
+				if (j >= le || !is_quote(d[j]))
+					return 0;
+				k = j;
+				continue;
+			}
 			if (d[k] == '=') {
 				pad++;
 				continue;
@@ -415,7 +443,8 @@ static void scan_private_keys(struct tok_scan *t)
 					i++;
 				else if (is_b64(c) || c == '=')
 					b64++;
-				else if (!isspace(c) && c != ':' && c != ',' && c != '-')
+				else if (!isspace(c) && c != ':' && c != ',' && c != '-' && c != '+' &&
+				         !is_quote(c))
 					break;
 			}
 			if (b64 < 64)
