@@ -174,13 +174,14 @@ OMU3v8F3h8jp+AB/1zGr5UBYfnYp5ncJm/OTCXLFAHxGibEbRnf1m2A3o0hEaWsw
 # (etc...)
 ```
 EOF
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out keys/id.pem 2>/dev/null
+	fixtures token --token private-key --out keys/id.pem
+	fixtures token --token openssh-key --out keys/id_ed25519
 	run sg scan --format json website
 	assert_status 0
 	[ "$(count private-key warn)" = 1 ]
 	run sg scan --format json keys
 	assert_status 1
-	[ "$(count private-key block)" = 1 ]
+	[ "$(count private-key block)" = 2 ]
 }
 
 @test "a state-named file holding only a few bytes that are not JSON warns; truncated state blocks" {
