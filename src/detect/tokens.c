@@ -3,7 +3,8 @@
  * HCP Terraform/TFE tokens (and TF_TOKEN_* values), AWS access key IDs and
  * secret keys, Vault tokens, PEM/OpenSSH private key blocks. Each hit is
  * shown redacted. Guards: AWS documentation EXAMPLE keys, 40-hex SHAs,
- * low-entropy strings and variable references are not findings.
+ * low-entropy strings, look-alike secrets (credval.c) and variable references are not
+ * findings; a private key blocks only when complete (BEGIN, END, a body that decodes).
  */
 #include "detect/detect_int.h"
 
@@ -159,7 +160,15 @@ static int aws_secret_at(const unsigned char *d, size_t n, size_t i)
 	}
 	if (hex || !(up && low && dig) || util_memmem(d + i, 40, "EXAMPLE", 7))
 		return 0;
-	return entropy(d + i, 40) >= 4.0;
+	if (entropy(d + i, 40) < 4.0)
+		return 0;
+	/* the shape alone is not evidence: an alphabet run, a placeholder run or a copied
+	 * example word makes it a look-alike (credval.c) */
+	char v[41];
+	const char *why;
+	memcpy(v, d + i, 40);
+	v[40] = 0;
+	return cred_judge(v, &why) != CRED_EXAMPLE;
 }
 
 /* After a keyword: rest of the identifier, quote, spaces, = or : (or =>), spaces, quote. */

@@ -60,6 +60,11 @@ static void aws_guards_hold(void **state)
 	expect("x", "value: " ASK "\n", "aws-secret-key", 0, NULL);
 	/* longer base64 runs are not 40-char secrets */
 	expect("x", "secret = \"" ASK "AAAA\"", "aws-secret-key", 0, NULL);
+	/* the shape of a secret key filled with an alphabet or a copied word is an example */
+	expect("x", "secret_key = \"abcdefghijklmnopqrstuvwxyzABCD0123456789\"", "aws-secret-key", 0,
+	       NULL);
+	expect("x", "secret_key = \"k8Jd0Qp3Lr/Zx9Tn2Vb+Wq7Hy5Mc1Ef4Gs6UfakeT\"", "aws-secret-key", 0,
+	       NULL);
 	/* identifiers that are not credentials */
 	expect("x", "AIDAZ7QWERTY2345ABCD AROAZ7QWERTY2345ABCD", "aws-access-key", 0, NULL);
 	expect("x", "XAKIAZ7QWERTY2345ABCD", "aws-access-key", 0, NULL);
