@@ -27,10 +27,13 @@ int pulumi_detect(struct blob *b)
 			kind = "stack export";
 		}
 	}
-	if (!cJSON_IsObject(dep) && cJSON_IsObject(json_get(b->root, "latest"))) {
-		/* unversioned (v0) checkpoint: {"target"/"stack": ..., "latest": {...}} */
-		ckpt = b->root;
-		dep = json_get(b->root, "latest");
+	if (!cJSON_IsObject(dep)) {
+		/* unversioned (v0) checkpoint: {"target"/"stack": ..., "latest": {...}}, bare or
+		 * wrapped in "checkpoint" without a version */
+		ckpt = cJSON_IsObject(json_get(json_get(b->root, "checkpoint"), "latest"))
+		           ? json_get(b->root, "checkpoint")
+		           : b->root;
+		dep = json_get(ckpt, "latest");
 		kind = "unversioned checkpoint";
 	}
 	if (!cJSON_IsObject(dep))

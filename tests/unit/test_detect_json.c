@@ -88,6 +88,10 @@ static void unversioned_pulumi_checkpoints_are_state_with_counts_and_types(void 
 	assert_non_null(strstr(d, "\"stack\":\"dev\""));
 	free(d);
 	finding_list_free(&r.out);
+	expect_one("{\"checkpoint\":{\"stack\":\"s\",\"latest\":{\"resources\":[{\"urn\":"
+	           "\"urn:pulumi:s::w::aws:s3/bucket:Bucket::b\",\"custom\":true,"
+	           "\"type\":\"aws:s3/bucket:Bucket\"}]}}}",
+	           "pulumi-state", SG_SEV_BLOCK);
 	/* a "latest" that is no Pulumi deployment is nothing */
 	expect_none("{\"latest\":{\"version\":\"1.2.3\",\"resources\":[]}}");
 }
