@@ -181,14 +181,15 @@ enum cred_verdict cred_judge(const char *v, const char **why)
 			return CRED_EXAMPLE;
 		}
 	}
-	size_t xz, run = longest_run(v, n, &xz);
-	if (run >= 5 || xz >= 4) {
-		*why = "placeholder characters (a run of the same character)";
-		return CRED_EXAMPLE;
-	}
 	if (strchr(v, '{') || strstr(v, "PRIVATE KEY") || strchr(v, '\n')) {
 		*why = "inline key material (JSON or PEM)";
 		return CRED_SECRET;
+	}
+	/* runs: a placeholder is short or mostly the run; long DER-in-base64 has "AAAAA" */
+	size_t xz, run = longest_run(v, n, &xz);
+	if ((run >= 5 || xz >= 4) && (n < 128 || run * 4 >= n || xz * 4 >= n)) {
+		*why = "placeholder characters (a run of the same character)";
+		return CRED_EXAMPLE;
 	}
 	if (token_shape(v, n, why))
 		return CRED_TOKEN;

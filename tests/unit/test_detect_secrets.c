@@ -224,7 +224,9 @@ static void backend_values_that_look_like_credentials_still_block(void **state)
 		ASK, "pw123456", "Xk9mP2qLw7", "26281afb-83f1-47ec-9b2d-2aebf6417167",
 		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 		"sv=2022-11-02&ss=b&sig=Qw3rTy5uIo7pAs9dFg1hJk3lZx5cVb7nMq9wEr1tYu3",
-		"postgres://tf:pass@db.internal/terraform", NULL,
+		"postgres://tf:pass@db.internal/terraform",
+		"{\\\"type\\\": \\\"service_account\\\", \\\"private_key\\\": \\\"-----BEGIN PRIVATE KEY-----\\\\nMIIEvQ\\\"}",
+		NULL,
 	};
 	for (size_t i = 0; secrets[i]; i++) {
 		int sev = severity_of("infra/main.tf", enc_block("passphrase", secrets[i]),
