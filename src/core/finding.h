@@ -32,6 +32,8 @@ struct finding {
 	char *note;       /* policy remark, e.g. "allow entry expired on ..." */
 	char *id;         /* FINDING-ID for `stateguard allow` (set by policy_apply) or NULL */
 	int is_error;     /* 1: the content could not be examined (exit 2) */
+	int lowerable;    /* 1: a block judged by the value's look, not a known token shape: a
+	                     documentation or test context (policy) lowers it to warn */
 };
 
 struct finding_list {

@@ -63,6 +63,12 @@ static void name_fallback(struct blob *b)
 		msg = "Empty file named like Terraform state: nothing to destroy, but state files do "
 		      "not belong in the repository.";
 		sev = SG_SEV_WARN;
+	} else if (b->len < 64 && !memchr(b->data, '{', b->len)) {
+		/* A state file is a JSON object; under 64 bytes without a '{' no state fits (the
+		 * smallest v4 state is ~150 bytes): a stub like "invalid", not truncated state. */
+		msg = "Named like Terraform state but only a few bytes that are not JSON: it holds no "
+		      "state, but state files do not belong in the repository.";
+		sev = SG_SEV_WARN;
 	} else if (b->json == JSON_OK) {
 		msg = "Named like Terraform state but not recognisable as state: check it and keep "
 		      "state files out of the repository.";

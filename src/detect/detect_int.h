@@ -117,6 +117,17 @@ int tokens_detect(struct blob *b);         /* tokens.c */
 /* 1 if a credential value is a placeholder, reference or format string (tf_backend.c). */
 int backend_is_placeholder(const char *v);
 
+/* ---- credval.c: is a literal taken by its attribute name a credential? ---- */
+
+enum cred_verdict {
+	CRED_PLACEHOLDER = 0, /* no finding: empty, a reference, a server name without a secret */
+	CRED_EXAMPLE,         /* a literal that does not look like a credential: a warning */
+	CRED_SECRET,          /* random enough to be a secret: blocks (a docs/tests context lowers) */
+	CRED_TOKEN,           /* a known token shape: blocks everywhere */
+};
+/* Judges a NUL-terminated literal; *why receives a static phrase with the evidence. */
+enum cred_verdict cred_judge(const char *v, const char **why);
+
 /* Name helpers (detect.c). */
 int name_is_state(const char *base, const char *path);
 int name_is_backend_snapshot(const char *path);

@@ -1,6 +1,7 @@
 /*
- * pulumi: Pulumi state: a checkpoint ({version, checkpoint.latest}) or a stack
- * export ({version, deployment}), recognised by the manifest or by resources
+ * pulumi: Pulumi state: a checkpoint ({version, checkpoint.latest}), an unversioned (v0)
+ * checkpoint ({target, latest}) or a stack export ({version, deployment}), recognised by
+ * the manifest or by resources
  * whose urn starts "urn:pulumi:". Pulumi.<stack>.yaml (ciphertext) is not state.
  */
 #include "detect/detect_int.h"
@@ -13,13 +14,27 @@
 
 int pulumi_detect(struct blob *b)
 {
-	if (b->json != JSON_OK || !json_is_int(json_get(b->root, "version"), 0, 1000))
+	if (b->json != JSON_OK)
 		return 0;
-	const cJSON *dep = json_get(json_get(b->root, "checkpoint"), "latest");
-	const char *kind = "checkpoint";
+	const cJSON *dep = NULL, *ckpt = NULL;
+	const char *kind = NULL;
+	if (json_is_int(json_get(b->root, "version"), 0, 1000)) {
+		ckpt = json_get(b->root, "checkpoint");
+		dep = json_get(ckpt, "latest");
+		kind = "checkpoint";
+		if (!cJSON_IsObject(dep)) {
+			dep = json_get(b->root, "deployment");
+			kind = "stack export";
+		}
+	}
 	if (!cJSON_IsObject(dep)) {
-		dep = json_get(b->root, "deployment");
-		kind = "stack export";
+		/* unversioned (v0) checkpoint: {"target"/"stack": ..., "latest": {...}}, bare or
+		 * wrapped in "checkpoint" without a version */
+		ckpt = cJSON_IsObject(json_get(json_get(b->root, "checkpoint"), "latest"))
+		           ? json_get(b->root, "checkpoint")
+		           : b->root;
+		dep = json_get(ckpt, "latest");
+		kind = "unversioned checkpoint";
 	}
 	if (!cJSON_IsObject(dep))
 		return 0;
@@ -42,7 +57,9 @@ int pulumi_detect(struct blob *b)
 	if (state_summary_init(&s, &d) < 0)
 		return -1;
 	cJSON_AddStringToObject(d, "kind", kind);
-	const cJSON *stack = json_get(json_get(b->root, "checkpoint"), "stack");
+	const cJSON *stack = json_get(ckpt, "stack");
+	if (!cJSON_IsString(stack))
+		stack = json_get(ckpt, "target");
 	if (cJSON_IsString(stack))
 		cJSON_AddStringToObject(d, "stack", stack->valuestring);
 	cJSON_ArrayForEach(r, res) {

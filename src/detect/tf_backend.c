@@ -69,9 +69,17 @@ static int is_path_value(const char *attr, const char *v)
 	       (strchr(v, '/') || strchr(v, '\\') || strchr(v, '.'));
 }
 
+/*
+ * Reports a literal in a credential attribute as its evidence says: a known token shape or
+ * a random-looking value blocks, anything else is a warning that says what it looks like.
+ */
 static void report_cred(struct blob *b, const char *where, const char *attr, const char *value,
                         size_t line)
 {
+	const char *why;
+	enum cred_verdict v = cred_judge(value, &why);
+	if (v == CRED_PLACEHOLDER)
+		return;
 	char red[64];
 	finding_redact(value, strlen(value), red, sizeof(red));
 	cJSON *d = cJSON_CreateObject();
@@ -81,11 +89,21 @@ static void report_cred(struct blob *b, const char *where, const char *attr, con
 		if (line)
 			cJSON_AddNumberToObject(d, "line", (double)line);
 		cJSON_AddStringToObject(d, "value", red);
+		cJSON_AddStringToObject(d, "evidence", why);
 	}
-	char *msg = xasprintf("%s sets `%s` to a literal credential (%s): pass it through the "
-	                      "environment or -backend-config at init time instead, and rotate it.",
-	                      where, attr, red);
-	finding_list_add(b->ctx->out, "tf-backend-credentials", SG_SEV_BLOCK, b->path, msg, d);
+	char *msg = v == CRED_EXAMPLE
+	                ? xasprintf("%s sets `%s` to a literal (%s) that looks like %s, not a "
+	                            "credential; if it is a real one, pass it through the "
+	                            "environment or -backend-config instead.",
+	                            where, attr, red, why)
+	                : xasprintf("%s sets `%s` to a literal credential (%s; %s): pass it "
+	                            "through the environment or -backend-config at init time "
+	                            "instead, and rotate it.",
+	                            where, attr, red, why);
+	struct finding *f = finding_list_add(b->ctx->out, "tf-backend-credentials",
+	                                     v == CRED_EXAMPLE ? SG_SEV_WARN : SG_SEV_BLOCK, b->path,
+	                                     msg, d);
+	f->lowerable = v == CRED_SECRET;
 	free(msg);
 }
 

@@ -13,8 +13,13 @@
 #include "core/util.h"
 #include "detect/hcl.h"
 
+/* A token blocks when its evidence says credential (see credval.c), else it is a warning. */
 static void report(struct blob *b, const char *host, const char *token, size_t line)
 {
+	const char *why;
+	enum cred_verdict v = cred_judge(token, &why);
+	if (v == CRED_PLACEHOLDER)
+		return;
 	char red[64];
 	finding_redact(token, strlen(token), red, sizeof(red));
 	cJSON *d = cJSON_CreateObject();
@@ -23,12 +28,21 @@ static void report(struct blob *b, const char *host, const char *token, size_t l
 		cJSON_AddStringToObject(d, "token", red);
 		if (line)
 			cJSON_AddNumberToObject(d, "line", (double)line);
+		cJSON_AddStringToObject(d, "evidence", why);
 	}
-	char *msg = xasprintf("Terraform CLI credentials: an API token for %.100s (%s) in plain "
-	                      "text. Revoke it (terraform logout / the host's token settings) and "
-	                      "keep CLI configuration out of the repository.",
-	                      host, red);
-	finding_list_add(b->ctx->out, "tf-cli-credentials", SG_SEV_BLOCK, b->path, msg, d);
+	char *msg = v == CRED_EXAMPLE
+	                ? xasprintf("Terraform CLI credentials for %.100s with a token (%s) that "
+	                            "looks like %s, not a real token; keep CLI configuration out of "
+	                            "the repository.",
+	                            host, red, why)
+	                : xasprintf("Terraform CLI credentials: an API token for %.100s (%s; %s) "
+	                            "in plain text. Revoke it (terraform logout / the host's token "
+	                            "settings) and keep CLI configuration out of the repository.",
+	                            host, red, why);
+	struct finding *f = finding_list_add(b->ctx->out, "tf-cli-credentials",
+	                                     v == CRED_EXAMPLE ? SG_SEV_WARN : SG_SEV_BLOCK, b->path,
+	                                     msg, d);
+	f->lowerable = v == CRED_SECRET;
 	free(msg);
 }
 

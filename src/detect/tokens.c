@@ -3,7 +3,8 @@
  * HCP Terraform/TFE tokens (and TF_TOKEN_* values), AWS access key IDs and
  * secret keys, Vault tokens, PEM/OpenSSH private key blocks. Each hit is
  * shown redacted. Guards: AWS documentation EXAMPLE keys, 40-hex SHAs,
- * low-entropy strings and variable references are not findings.
+ * low-entropy strings, look-alike secrets (credval.c) and variable references are not
+ * findings; a private key blocks only when complete (BEGIN, END, a body that decodes).
  */
 #include "detect/detect_int.h"
 
@@ -69,8 +70,9 @@ static size_t line_at(struct tok_scan *t, size_t off)
 	return t->line;
 }
 
-static void report(struct tok_scan *t, const char *rule, const char *what, size_t off,
-                   const unsigned char *val, size_t len, const char *fix)
+static void report_sev(struct tok_scan *t, const char *rule, enum sg_severity sev,
+                       const char *what, size_t off, const unsigned char *val, size_t len,
+                       const char *fix)
 {
 	char *v = xstrndup((const char *)val, len);
 	for (size_t i = 0; i < t->nseen; i++) {
@@ -89,12 +91,18 @@ static void report(struct tok_scan *t, const char *rule, const char *what, size_
 	}
 	char *msg = xasprintf("%s (%s) on line %zu%s: %s", what, red, line,
 	                      t->b->state_found ? ", inside a state-like file" : "", fix);
-	finding_list_add(t->b->ctx->out, rule, SG_SEV_BLOCK, t->b->path, msg, d);
+	finding_list_add(t->b->ctx->out, rule, sev, t->b->path, msg, d);
 	free(msg);
 	if (t->nseen < MAX_SEEN)
 		t->seen[t->nseen++] = v;
 	else
 		free(v);
+}
+
+static void report(struct tok_scan *t, const char *rule, const char *what, size_t off,
+                   const unsigned char *val, size_t len, const char *fix)
+{
+	report_sev(t, rule, SG_SEV_BLOCK, what, off, val, len, fix);
 }
 
 /* ---------------------------------------------------------------- AWS */
@@ -152,7 +160,15 @@ static int aws_secret_at(const unsigned char *d, size_t n, size_t i)
 	}
 	if (hex || !(up && low && dig) || util_memmem(d + i, 40, "EXAMPLE", 7))
 		return 0;
-	return entropy(d + i, 40) >= 4.0;
+	if (entropy(d + i, 40) < 4.0)
+		return 0;
+	/* the shape alone is not evidence: an alphabet run, a placeholder run or a copied
+	 * example word makes it a look-alike (credval.c) */
+	char v[41];
+	const char *why;
+	memcpy(v, d + i, 40);
+	v[40] = 0;
+	return cred_judge(v, &why) != CRED_EXAMPLE;
 }
 
 /* After a keyword: rest of the identifier, quote, spaces, = or : (or =>), spaces, quote. */
@@ -328,6 +344,76 @@ static void scan_vault(struct tok_scan *t)
 
 /* ---------------------------------------------------------------- private keys */
 
+static int is_quote(int c)
+{
+	return c == '"' || c == '\'' || c == '`';
+}
+
+/*
+ * 1 if the body of a key block, from `i` up to `end`, decodes: lines of base64 (newlines raw
+ * or escaped as \n; indentation, comment markers, quotes and `+` joins of source code
+ * around and inside them ignored), header lines with ':' and a PGP "=CRC" line skipped,
+ * padding only at the end, and at least 48 decoded bytes (every real key is longer; a
+ * two-line excerpt is not).
+ */
+static int key_body_decodes(const unsigned char *d, size_t i, size_t end)
+{
+	size_t chars = 0, pad = 0;
+	while (i < end) {
+		size_t ls = i, le = i;
+		while (le < end && d[le] != '\n' && !(d[le] == '\\' && le + 1 < end &&
+		                                      (d[le + 1] == 'n' || d[le + 1] == 'r')))
+			le++;
+		i = le < end ? le + (d[le] == '\\' ? 2 : 1) : end;
+		while (ls < le && (isspace(d[ls]) || is_quote(d[ls])))
+			ls++;
+		/* a key quoted in a comment: "// ", "# ", "; ", "* " before each line */
+		if (le - ls >= 2 && d[ls] == '/' && d[ls + 1] == '/')
+			ls += 2;
+		else if (ls < le && (d[ls] == '#' || d[ls] == ';' || (d[ls] == '*' && le - ls >= 2 &&
+		                                                      d[ls + 1] == ' ')))
+			ls++;
+		while (ls < le && isspace(d[ls]))
+			ls++;
+		while (le > ls && isspace(d[le - 1]))
+			le--;
+		/* source code around the line: `"...\n" +` (Go) or `"...",` (lists) */
+		if (le - ls >= 2 && ((d[le - 1] == '+' && isspace(d[le - 2])) ||
+		                     (d[le - 1] == ',' && is_quote(d[le - 2]))))
+			le--;
+		while (le > ls && (isspace(d[le - 1]) || is_quote(d[le - 1])))
+			le--;
+		if (ls == le || memchr(d + ls, ':', le - ls))
+			continue;
+		if (d[ls] == '=' && le - ls == 5)
+			continue; /* PGP armor checksum */
+		for (size_t k = ls; k < le; k++) {
+			if (is_quote(d[k])) { /* "...` + `..." joins two pieces of one line */
+				size_t j = k + 1;
+				while (j < le && d[j] == ' ')
+					j++;
+				if (j >= le || d[j] != '+')
+					return 0;
+				j++;
+				while (j < le && d[j] == ' ')
+					j++;
+				if (j >= le || !is_quote(d[j]))
+					return 0;
+				k = j;
+				continue;
+			}
+			if (d[k] == '=') {
+				pad++;
+				continue;
+			}
+			if (pad || !(is_b64(d[k]) || d[k] == '-' || d[k] == '_'))
+				return 0;
+			chars++;
+		}
+	}
+	return pad <= 2 && (chars + pad) % 4 == 0 && chars * 3 / 4 >= 48;
+}
+
 static void scan_private_keys(struct tok_scan *t)
 {
 	static const char *const tails[] = {"PRIVATE KEY-----", "PRIVATE KEY BLOCK-----", NULL};
@@ -351,27 +437,37 @@ static void scan_private_keys(struct tok_scan *t)
 			}
 			if (!b)
 				continue;
-			/* body: base64 (and header lines) up to -----END, newlines raw or escaped */
-			size_t i = at + tl, b64 = 0;
-			while (i < t->n) {
+			/* the body runs to -----END, unless another BEGIN comes first */
+			size_t body = at + tl;
+			const unsigned char *e = util_memmem(t->d + body, t->n - body, "-----END", 8);
+			const unsigned char *nb = util_memmem(t->d + body, t->n - body, "-----BEGIN", 10);
+			if (e && nb && nb < e)
+				e = NULL;
+			size_t stop = e ? (size_t)(e - t->d) : t->n;
+			/* base64 right after the header (newlines raw or escaped) */
+			size_t b64 = 0;
+			for (size_t i = body; i < stop && b64 < 64; i++) {
 				int c = t->d[i];
-				if (c == '-' && i + 8 <= t->n && !memcmp(t->d + i, "-----END", 8))
-					break;
-				if (c == '\\' && i + 1 < t->n && (t->d[i + 1] == 'n' || t->d[i + 1] == 'r')) {
-					i += 2;
-					continue;
-				}
-				if (is_b64(c) || c == '=')
+				if (c == '\\' && i + 1 < stop && (t->d[i + 1] == 'n' || t->d[i + 1] == 'r'))
+					i++;
+				else if (is_b64(c) || c == '=')
 					b64++;
-				else if (!isspace(c) && c != ':' && c != ',' && c != '-')
+				else if (!isspace(c) && c != ':' && c != ',' && c != '-' && c != '+' &&
+				         !is_quote(c))
 					break;
-				i++;
 			}
 			if (b64 < 64)
-				continue;
+				continue; /* a header alone: documentation naming the format */
 			size_t off = (size_t)(b - t->d);
-			report(t, "private-key", "Private key block", off, b, (size_t)(h - b),
-			       "revoke/replace the key pair and remove it from the history");
+			if (e && key_body_decodes(t->d, body, stop))
+				report(t, "private-key", "Private key block", off, b, (size_t)(h - b),
+				       "revoke/replace the key pair and remove it from the history");
+			else
+				report_sev(t, "private-key", SG_SEV_WARN,
+				           "Incomplete private key block (no END line or a body that does "
+				           "not decode: an excerpt, not a usable key)",
+				           off, b, (size_t)(h - b),
+				           "check that no complete key is committed elsewhere");
 		}
 	}
 }

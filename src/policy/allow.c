@@ -1,9 +1,11 @@
 /*
  * allow: applying a policy to findings: rule severities ("off" removes),
- * reviewed exceptions (path glob and/or blob id, narrowed by rules, reason
- * required, expiry enforced) and FINDING-IDs. It does not parse the config
- * (config.c) or detect anything.
+ * documentation/test contexts (a lowerable credential block there becomes a
+ * warning that says why), reviewed exceptions (path glob and/or blob id, narrowed
+ * by rules, reason required, expiry enforced) and FINDING-IDs. It does not parse
+ * the config (config.c) or detect anything.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,73 @@ void policy_finding_id(const struct policy *p, const struct finding *f, char *ou
 		memset(d, 0, sizeof(d));
 	snprintf(out, outsz, "sg-%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5]);
 	free(text);
+	free(rel);
+}
+
+const char *const policy_context_names[CTX_COUNT + 1] = {"docs", "tests", NULL};
+
+/* Where example credentials live when .stateguard.json names no "contexts". */
+static const char *const default_docs[] = {
+	"**/*.md", "**/*.mdx", "**/*.markdown", "**/*.rst", "**/*.adoc", "**/*.html", "**/*.htm",
+	"**/docs/", "**/website/", NULL,
+};
+static const char *const default_tests[] = {
+	"**/*_test.go", "**/test/", "**/tests/", "**/testdata/", "**/fixtures/",
+	"**/test-fixtures/", NULL,
+};
+
+/* The first glob of context k that matches rel (or its top-level path), or NULL. */
+static const char *context_match(const struct policy *p, int k, const char *rel)
+{
+	const char *const *globs = k == CTX_DOCS ? default_docs : default_tests;
+	size_t n = SIZE_MAX;
+	if (p && p->has_ctx[k]) {
+		globs = (const char *const *)p->ctx[k];
+		n = p->nctx[k];
+	}
+	const char *bang = strchr(rel, '!');
+	char *top = bang ? xstrndup(rel, (size_t)(bang - rel)) : NULL;
+	const char *hit = NULL;
+	for (size_t i = 0; i < n && globs[i] && !hit; i++)
+		if (glob_match(globs[i], rel) || (top && glob_match(globs[i], top)))
+			hit = globs[i];
+	free(top);
+	return hit;
+}
+
+/*
+ * A block the detector judged by a value's look (not a known token shape) is lowered to
+ * warn in documentation and test code: examples live there. The finding says so.
+ */
+static void context_lower(const struct policy *p, struct finding *f)
+{
+	if (!f->lowerable || f->severity != SG_SEV_BLOCK)
+		return;
+	char *rel = policy_relpath(p, f->path);
+	const char *r = rel;
+	while (r[0] == '.' && r[1] == '/')
+		r += 2;
+	for (int k = 0; k < CTX_COUNT; k++) {
+		const char *g = context_match(p, k, r);
+		if (!g)
+			continue;
+		const char *what = k == CTX_DOCS ? "documentation" : "test code or fixtures";
+		f->severity = SG_SEV_WARN;
+		char *m = xasprintf("%s Lowered to a warning: the file is %s (context \"%s\", "
+		                    "pattern \"%s\"), where examples live; a known token shape would "
+		                    "still block.",
+		                    f->message, what, policy_context_names[k], g);
+		free(f->message);
+		f->message = m;
+		cJSON *l = cJSON_CreateObject();
+		if (l) {
+			cJSON_AddStringToObject(l, "from", "block");
+			cJSON_AddStringToObject(l, "context", policy_context_names[k]);
+			cJSON_AddStringToObject(l, "pattern", g);
+			cJSON_AddItemToObject(f->details, "lowered", l);
+		}
+		break;
+	}
 	free(rel);
 }
 
@@ -78,6 +147,8 @@ void policy_apply(const struct policy *p, struct finding_list *l, size_t from)
 	for (size_t i = from; i < l->n;) {
 		struct finding *f = &l->v[i];
 		if (f->is_error || !p) {
+			if (!f->is_error)
+				context_lower(p, f);
 			if (!f->id && !f->is_error) {
 				policy_finding_id(p, f, id, sizeof(id));
 				f->id = xstrdup(id);
@@ -96,6 +167,7 @@ void policy_apply(const struct policy *p, struct finding_list *l, size_t from)
 			}
 			f->severity = (enum sg_severity)sev;
 		}
+		context_lower(p, f);
 		if (!f->id) {
 			policy_finding_id(p, f, id, sizeof(id));
 			f->id = xstrdup(id);

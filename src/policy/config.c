@@ -501,6 +501,28 @@ static int parse_limits(struct cfg *c, const cJSON *lim)
 	return 0;
 }
 
+static int parse_contexts(struct cfg *c, const cJSON *ctx)
+{
+	if (check_object(c, ctx, "contexts", (const char *const *)policy_context_names) < 0)
+		return -1;
+	for (int k = 0; k < CTX_COUNT; k++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ctx, policy_context_names[k]);
+		char key[64];
+		if (!v)
+			continue;
+		snprintf(key, sizeof(key), "contexts.%s", policy_context_names[k]);
+		if (string_array(c, v, key, &c->p->ctx[k], &c->p->nctx[k]) < 0)
+			return -1;
+		c->p->has_ctx[k] = 1;
+		for (const cJSON *g = v->child; g; g = g->next) {
+			char why[200];
+			if (glob_check(g->valuestring, why, sizeof(why)) < 0)
+				return fail(c, g, key, "malformed glob \"%s\": %s", g->valuestring, why);
+		}
+	}
+	return 0;
+}
+
 static int parse_server(struct cfg *c, const cJSON *srv)
 {
 	static const char *const keys[] = {"repository_config", NULL};
@@ -519,7 +541,8 @@ static int parse_server(struct cfg *c, const cJSON *srv)
 int policy_parse(struct policy **out, const char *name, const char *text, size_t len, char *err,
                  size_t errsz)
 {
-	static const char *const top[] = {"environments", "rules", "allow", "limits", "server", NULL};
+	static const char *const top[] = {"environments", "rules", "allow", "limits", "server",
+	                                  "contexts", NULL};
 	struct cfg c = {name, text, len, NULL, err, errsz, NULL};
 	const char *end = NULL;
 	int rc = -1;
@@ -554,6 +577,8 @@ int policy_parse(struct policy **out, const char *name, const char *text, size_t
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "limits")) && parse_limits(&c, v) < 0)
 		goto done;
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "server")) && parse_server(&c, v) < 0)
+		goto done;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "contexts")) && parse_contexts(&c, v) < 0)
 		goto done;
 	policy_index(c.p);
 	*out = c.p;
@@ -610,6 +635,8 @@ void policy_free(struct policy *p)
 	free_strv(p->salts, p->nsalts);
 	free(p->fps);
 	free(p->lits);
+	for (int k = 0; k < CTX_COUNT; k++)
+		free_strv(p->ctx[k], p->nctx[k]);
 	free(p->root);
 	free(p->cwd);
 	free(p);

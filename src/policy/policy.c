@@ -99,6 +99,15 @@ struct policy *policy_combine(const struct policy *base, const struct policy *re
 			p->limit[k] = repo->limit[k];
 		}
 	}
+	for (int k = 0; k < CTX_COUNT; k++) {
+		const struct policy *src = base && base->has_ctx[k] ? base
+		                           : repo && repo->has_ctx[k] ? repo : NULL;
+		if (src) {
+			p->has_ctx[k] = 1;
+			p->ctx[k] = dup_strv(src->ctx[k], src->nctx[k]);
+			p->nctx[k] = src->nctx[k];
+		}
+	}
 	p->repository_config = base ? base->repository_config : 0;
 	const struct policy *rootsrc = repo && repo->root ? repo : base;
 	if (rootsrc && rootsrc->root) {

@@ -52,6 +52,10 @@ struct policy_env {
 
 enum { LIMIT_COUNT = 7 };
 
+/* Contexts that lower example-looking credentials to warn (allow.c has the defaults). */
+enum { CTX_DOCS = 0, CTX_TESTS = 1, CTX_COUNT = 2 };
+extern const char *const policy_context_names[CTX_COUNT + 1]; /* NULL-terminated */
+
 struct policy {
 	struct policy_env *envs;
 	size_t nenvs;
@@ -67,6 +71,9 @@ struct policy {
 	size_t nlits;
 	int has_limit[LIMIT_COUNT];
 	uint64_t limit[LIMIT_COUNT];
+	int has_ctx[CTX_COUNT];  /* "contexts" gave this context's globs (else the defaults) */
+	char **ctx[CTX_COUNT];   /* its globs; none: the context is off */
+	size_t nctx[CTX_COUNT];
 	int repository_config;
 	char *root; /* absolute config root, or NULL: finding paths are already relative */
 	char *cwd;

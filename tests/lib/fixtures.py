@@ -293,6 +293,14 @@ def pulumi_checkpoint(variant="pretty", seed=1):
     return render(obj, variant)
 
 
+def pulumi_checkpoint_v0(variant="pretty", seed=1):
+    """An unversioned checkpoint: {"target", "config", "latest"} with no "version" key."""
+    obj = json.loads(pulumi_checkpoint("minified", seed))
+    latest = obj["checkpoint"]["latest"]
+    del latest["manifest"]
+    return render({"target": "prod", "config": {}, "latest": latest}, variant)
+
+
 def pulumi_export(variant="pretty", seed=1):
     obj = json.loads(pulumi_checkpoint("minified", seed))
     return render({"version": 3, "deployment": obj["checkpoint"]["latest"]}, variant)
@@ -457,6 +465,7 @@ KINDS = {
     "encrypted-plan": ("OpenTofu encrypted plan envelope", None),
     "pulumi-checkpoint": ("Pulumi checkpoint", None),
     "pulumi-export": ("Pulumi stack export", None),
+    "pulumi-checkpoint-v0": ("unversioned (v0) Pulumi checkpoint {target, latest}", None),
     "credentials-tfrc-json": ("credentials.tfrc.json from terraform login", None),
     "terraformrc": (".terraformrc with a credentials block", None),
     "terraformrc-no-token": (".terraformrc without credentials", None),
@@ -506,6 +515,8 @@ def build(kind, a):
         return encrypted_state(v or "pretty", s, plan=True)
     if kind == "pulumi-checkpoint":
         return pulumi_checkpoint(v or "pretty", s)
+    if kind == "pulumi-checkpoint-v0":
+        return pulumi_checkpoint_v0(v or "pretty", s)
     if kind == "pulumi-export":
         return pulumi_export(v or "pretty", s)
     if kind == "credentials-tfrc-json":

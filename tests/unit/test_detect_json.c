@@ -66,6 +66,36 @@ static void pulumi_checkpoint_and_export_are_recognised(void **state)
 	expect_none("{\"version\":3,\"deployment\":{\"name\":\"kubernetes\",\"replicas\":2}}");
 }
 
+static void unversioned_pulumi_checkpoints_are_state_with_counts_and_types(void **state)
+{
+	(void)state;
+	const char *v0 = "{\"target\":\"dev\",\"config\":{},\"latest\":{\"time\":\"t\",\"resources\":["
+	                 "{\"urn\":\"urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev\",\"custom\":false,"
+	                 "\"type\":\"pulumi:pulumi:Stack\"},"
+	                 "{\"urn\":\"urn:pulumi:dev::app::aws:s3/bucket:Bucket::logs\",\"custom\":true,"
+	                 "\"type\":\"aws:s3/bucket:Bucket\",\"outputs\":{\"arn\":\"x\"}},"
+	                 "{\"urn\":\"urn:pulumi:dev::app::aws:iam/role:Role::r\",\"custom\":true,"
+	                 "\"type\":\"aws:iam/role:Role\"}]}}";
+	struct run r;
+	run_scan_len(&r, "checkpoints/dev.json", v0, strlen(v0));
+	const struct finding *f = find_rule(&r, "pulumi-state");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SG_SEV_BLOCK);
+	assert_int_equal(cJSON_GetObjectItem(f->details, "resource_count")->valuedouble, 2);
+	char *d = cJSON_PrintUnformatted(f->details);
+	assert_non_null(strstr(d, "aws:s3/bucket:Bucket"));
+	assert_non_null(strstr(d, "aws:iam/role:Role"));
+	assert_non_null(strstr(d, "\"stack\":\"dev\""));
+	free(d);
+	finding_list_free(&r.out);
+	expect_one("{\"checkpoint\":{\"stack\":\"s\",\"latest\":{\"resources\":[{\"urn\":"
+	           "\"urn:pulumi:s::w::aws:s3/bucket:Bucket::b\",\"custom\":true,"
+	           "\"type\":\"aws:s3/bucket:Bucket\"}]}}}",
+	           "pulumi-state", SG_SEV_BLOCK);
+	/* a "latest" that is no Pulumi deployment is nothing */
+	expect_none("{\"latest\":{\"version\":\"1.2.3\",\"resources\":[]}}");
+}
+
 static void encrypted_envelope_needs_all_parts_and_no_version(void **state)
 {
 	(void)state;
@@ -113,6 +143,7 @@ int main(void)
 		cmocka_unit_test(show_json_plan_and_state_are_recognised),
 		cmocka_unit_test(other_terraform_json_is_not_show_json),
 		cmocka_unit_test(pulumi_checkpoint_and_export_are_recognised),
+		cmocka_unit_test(unversioned_pulumi_checkpoints_are_state_with_counts_and_types),
 		cmocka_unit_test(encrypted_envelope_needs_all_parts_and_no_version),
 		cmocka_unit_test(legacy_plan_magic_is_a_plan),
 		cmocka_unit_test(json_budget_failure_is_reported_not_passed),

@@ -154,6 +154,29 @@ static void state_named_garbage_is_blocked_by_name(void **state)
 	finding_list_free(&r.out);
 }
 
+static void state_named_stub_that_cannot_hold_state_is_a_warning(void **state)
+{
+	(void)state;
+	struct run r;
+	run_scan(&r, "testdata/show-corrupt-statefile/terraform.tfstate", "invalid\n");
+	const struct finding *f = find_rule(&r, "tf-state");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SG_SEV_WARN);
+	finding_list_free(&r.out);
+	/* a symbolic link stored as a blob: its target's name */
+	run_scan(&r, "roundtrip/v4-simple.out.tfstate", "v4-simple.in.tfstate");
+	assert_int_equal(find_rule(&r, "tf-state")->severity, SG_SEV_WARN);
+	finding_list_free(&r.out);
+	/* 64 bytes and more, or any '{', may be what is left of real state: blocked */
+	run_scan(&r, "terraform.tfstate",
+	         "\"lineage\": \"7b1c0c52-95b1-4a4c-9c3e-2f0a6b1f9d10\", \"serial\": 12, \"re");
+	assert_int_equal(find_rule(&r, "tf-state")->severity, SG_SEV_BLOCK);
+	finding_list_free(&r.out);
+	run_scan(&r, "terraform.tfstate", "{\"ver");
+	assert_int_equal(find_rule(&r, "tf-state")->severity, SG_SEV_BLOCK);
+	finding_list_free(&r.out);
+}
+
 static void plan_member_named_tfstate_is_state(void **state)
 {
 	(void)state;
@@ -214,6 +237,7 @@ int main(void)
 		cmocka_unit_test(lookalikes_are_not_state),
 		cmocka_unit_test(state_followed_by_junk_is_still_state),
 		cmocka_unit_test(state_named_garbage_is_blocked_by_name),
+		cmocka_unit_test(state_named_stub_that_cannot_hold_state_is_a_warning),
 		cmocka_unit_test(plan_member_named_tfstate_is_state),
 		cmocka_unit_test(json_over_parse_limit_fails_closed),
 		cmocka_unit_test(deeply_nested_json_that_may_be_state_fails_closed),

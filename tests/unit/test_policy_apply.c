@@ -36,6 +36,56 @@ static void rules_change_severity_and_off_removes(void **state)
 	policy_free(p);
 }
 
+static struct finding *add_lowerable(struct finding_list *l, const char *path)
+{
+	struct finding *f = finding_list_add(l, "tf-backend-credentials", SG_SEV_BLOCK, path,
+	                                     "The `backend \"s3\"` block sets `secret_key`.", NULL);
+	f->lowerable = 1;
+	return f;
+}
+
+static void docs_and_tests_lower_lookalike_credentials_and_say_why(void **state)
+{
+	(void)state;
+	struct finding_list l;
+	finding_list_init(&l);
+	add_lowerable(&l, "website/docs/backends/s3.tf");
+	add_lowerable(&l, "README.md");
+	add_lowerable(&l, "./internal/command/testdata/enc/main.tf");
+	add_lowerable(&l, "pkg/config/config_test.go");
+	add_lowerable(&l, "live/prod/main.tf");
+	add_lowerable(&l, "examples.zip!docs/x.tf");
+	finding_list_add(&l, "tfc-token", SG_SEV_BLOCK, "docs/a.md", "token", NULL);
+	finding_list_add(&l, "tf-state", SG_SEV_BLOCK, "testdata/terraform.tfstate", "state", NULL);
+	policy_apply(NULL, &l, 0); /* built-in contexts without any configuration */
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(l.v[i].severity, SG_SEV_WARN);
+		assert_non_null(strstr(l.v[i].message, "Lowered to a warning"));
+		assert_non_null(cJSON_GetObjectItem(l.v[i].details, "lowered"));
+	}
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(l.v[2].details, "lowered"), "context")->valuestring,
+	    "tests");
+	assert_int_equal(l.v[4].severity, SG_SEV_BLOCK); /* not documentation or tests */
+	assert_int_equal(l.v[5].severity, SG_SEV_BLOCK); /* only a member path under docs/ */
+	assert_int_equal(l.v[6].severity, SG_SEV_BLOCK); /* a known token shape: never lowered */
+	assert_int_equal(l.v[7].severity, SG_SEV_BLOCK); /* state: never lowered */
+	finding_list_free(&l);
+
+	/* a team that wants documentation to block empties that context; globs replace the defaults */
+	struct policy *p = parse("{\"contexts\": {\"docs\": [], \"tests\": [\"qa/**\"]}}");
+	finding_list_init(&l);
+	add_lowerable(&l, "docs/s3.md");
+	add_lowerable(&l, "pkg/x_test.go");
+	add_lowerable(&l, "qa/fixtures/main.tf");
+	policy_apply(p, &l, 0);
+	assert_int_equal(l.v[0].severity, SG_SEV_BLOCK);
+	assert_int_equal(l.v[1].severity, SG_SEV_BLOCK);
+	assert_int_equal(l.v[2].severity, SG_SEV_WARN);
+	finding_list_free(&l);
+	policy_free(p);
+}
+
 static void allow_matches_by_path_blob_and_rules(void **state)
 {
 	(void)state;
@@ -183,6 +233,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules_change_severity_and_off_removes),
+		cmocka_unit_test(docs_and_tests_lower_lookalike_credentials_and_say_why),
 		cmocka_unit_test(allow_matches_by_path_blob_and_rules),
 		cmocka_unit_test(expired_entries_are_ignored_with_a_note),
 		cmocka_unit_test(finding_ids_are_stable_and_distinct),

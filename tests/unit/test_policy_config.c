@@ -81,6 +81,15 @@ static void unknown_keys_are_errors(void **state)
 	expect_error("{\"server\": {\"repo\": true}}", 1, "\"server\": unknown key");
 }
 
+static void contexts_take_known_names_and_well_formed_globs(void **state)
+{
+	(void)state;
+	expect_error("{\"contexts\": {\n\"doc\": []}}", 2, "\"contexts\": unknown key \"doc\"");
+	expect_error("{\"contexts\": {\"docs\": [\"a/**b\"]}}", 1, "\"contexts.docs\": malformed glob");
+	expect_error("{\"contexts\": {\"tests\": true}}", 1, "\"contexts.tests\": must be an array");
+	expect_error("{\"contexts\": []}", 1, "\"contexts\": must be an object");
+}
+
 static void duplicate_keys_are_errors(void **state)
 {
 	(void)state;
@@ -181,6 +190,7 @@ int main(void)
 		cmocka_unit_test(a_complete_config_parses),
 		cmocka_unit_test(invalid_json_names_the_line),
 		cmocka_unit_test(unknown_keys_are_errors),
+		cmocka_unit_test(contexts_take_known_names_and_well_formed_globs),
 		cmocka_unit_test(duplicate_keys_are_errors),
 		cmocka_unit_test(wrong_types_are_errors),
 		cmocka_unit_test(bad_values_are_errors),
