@@ -252,7 +252,7 @@ int cmd_history(int argc, char **argv)
 	sg_trace("history: %zu pack%s read directly", packread_count(packs),
 	         packread_count(packs) == 1 ? "" : "s");
 	walk_pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
-	struct blobscan_opts bo = {&limits, pols, NULL, packs};
+	struct blobscan_opts bo = {&limits, pols, NULL, packs, 0};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
 	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;

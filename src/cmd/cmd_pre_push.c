@@ -168,7 +168,7 @@ int cmd_pre_push(int argc, char **argv)
 	         packread_count(packs), packread_count(packs) == 1 ? "" : "s");
 	scan_limits_default(&limits);
 	policy_limits(nrefs ? pols[0] : NULL, &limits);
-	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs};
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs, 0};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
 	goto done;

@@ -360,7 +360,7 @@ int cmd_pre_receive(int argc, char **argv)
 	}
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
-	struct blobscan_opts bo = {&limits, pols, refnames, packs};
+	struct blobscan_opts bo = {&limits, pols, refnames, packs, 0};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = finding_list_exit_code(&findings);
 	if (rc != SG_EXIT_OK && format == REPORT_TEXT)

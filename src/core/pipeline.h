@@ -27,12 +27,30 @@ struct scan_limits {
 
 void scan_limits_default(struct scan_limits *l);
 
+/*
+ * The files beside a top-level blob, as its source sees them (the same directory of the
+ * same commit, index or file system), for a detector that needs a neighbour's
+ * declarations (tf_vars.c: which variables the .tf files declare sensitive).
+ * each() calls fn(name, data, len, arg) for every regular file of the directory of `path`
+ * whose name ends in one of the NULL-terminated `suffixes`, and returns 0; 1 if the source
+ * has no directory for `path` (standard input, objects no commit reaches); -1 with err set
+ * when the directory or one of those files could not be read.
+ */
+typedef void (*scan_sibling_fn)(const char *name, const unsigned char *data, size_t len,
+                                void *arg);
+struct scan_siblings {
+	int (*each)(const struct scan_siblings *s, const char *path, const char *const *suffixes,
+	            scan_sibling_fn fn, void *arg, char *err, size_t errsz);
+	void *src; /* the source's own state */
+};
+
 struct scan_ctx {
 	const struct scan_limits *limits;
 	const struct policy *policy; /* NULL: built-in rules only */
 	struct finding_list *out;    /* findings are appended here */
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
+	const struct scan_siblings *siblings; /* NULL: the source has no directory context */
 };
 
 /*

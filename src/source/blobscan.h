@@ -22,6 +22,7 @@ struct blobscan_opts {
 	const struct policy *const *policies; /* indexed by entry group; NULL: built-in rules */
 	const char *const *refs;              /* indexed by entry group; NULL: no ref */
 	const struct packread *packs;         /* read blobs through these first; NULL: libgit2 */
+	int index_siblings; /* entries without a commit are staged: their directory is the index */
 };
 
 /* Reads (through pc, if given, else odb) and scans one entry; an unreadable blob becomes a
