@@ -122,8 +122,8 @@ int tf_log_detect(struct blob *b)
 	if (!(b->pf & PF_TF_LOG))
 		return 0;
 	const unsigned char *p = b->data, *end = b->data + b->len;
-	size_t lines = 0, marked = 0, strong_lines = 0;
-	int crash = 0;
+	size_t lines = 0, marked = 0, strong_lines = 0, log_lines = 0;
+	int banner = 0, stack = 0;
 	cJSON *d = cJSON_CreateObject(), *vars = cJSON_CreateArray(), *backend = cJSON_CreateArray();
 	if (!d || !vars || !backend) {
 		cJSON_Delete(d);
@@ -136,8 +136,11 @@ int tf_log_detect(struct blob *b)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		lines++;
 		if (has(p, n, "!!!") && (has(p, n, "TERRAFORM CRASH") || has(p, n, "OPENTOFU CRASH")))
-			crash = 1;
+			banner = 1;
+		else if (n > 11 && !memcmp(p, "goroutine ", 10) && isdigit(p[10]))
+			stack = 1;
 		else if (log_line(p, n)) {
+			log_lines++;
 			int s = 0, w = 0;
 			for (size_t i = 0; strong[i]; i++)
 				s |= has(p, n, strong[i]);
@@ -155,7 +158,10 @@ int tf_log_detect(struct blob *b)
 		p = nl ? nl + 1 : end;
 	}
 	/* a generic log may mention a path with "backend/" once; Terraform's logs say who
-	 * they are on their first lines, and even a tail holds many statemgr/backend lines */
+	 * they are on their first lines, and even a tail holds many statemgr/backend lines.
+	 * The banner alone is Terraform's source (logging/panic.go): crash output has a
+	 * goroutine stack or log lines with it. */
+	int crash = banner && (stack || log_lines);
 	if (!crash && !strong_lines && marked < 3) {
 		cJSON_Delete(d);
 		cJSON_Delete(vars);
@@ -175,11 +181,11 @@ int tf_log_detect(struct blob *b)
 	                                  nb ? cJSON_GetArrayItem(backend, 0)->valuestring : "")
 	                      : xstrdup("");
 	char *msg = xasprintf(
-	    "%s %s%s%s%s (%zu lines)%s: such logs record CLI arguments, backend settings and "
+	    "%s%s%s %s (%zu lines)%s: such logs record CLI arguments, backend settings and "
 	    "provider requests and responses in clear text. Delete it, ignore crash*.log and the "
 	    "TF_LOG_PATH file, and rotate what it shows.",
-	    cJSON_IsString(prod) ? prod->valuestring : "Terraform", crash ? "crash log" : "debug log",
-	    tv ? " (version " : "", tv ? tv->valuestring : "", tv ? ")" : "", lines, args);
+	    cJSON_IsString(prod) ? prod->valuestring : "Terraform", tv ? " " : "",
+	    tv ? tv->valuestring : "", crash ? "crash log" : "debug log", lines, args);
 	finding_list_add(b->ctx->out, "tf-log", SG_SEV_BLOCK, b->path, msg, d);
 	free(args);
 	free(msg);
