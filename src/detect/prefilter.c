@@ -77,7 +77,7 @@ static const struct mm_pattern anchors[] = {
 	LIT("TERRAFORM CRASH", PF_TF_LOG, 7), LIT("OPENTOFU CRASH", PF_TF_LOG, 7),
 	LIT("Terraform version: ", PF_TF_LOG, 5), LIT("OpenTofu version: ", PF_TF_LOG, 6),
 	LIT("CLI args: ", PF_TF_LOG, 3), LIT("statemgr.", PF_TF_LOG, 5),
-	LIT("terraform-provider-", PF_TF_LOG, 5), LIT("backend/", PF_TF_LOG, 4),
+	LIT("terraform-provider-", PF_TF_LOG, 5), LIT(" backend/", PF_TF_LOG, 4),
 };
 
 /* Two matchers: every anchor, and all but the JSON gate's (which only matter when the first

@@ -17,11 +17,26 @@
 /* Terraform's own markers on a log line; the first two are strong alone. */
 static const char *const strong[] = {"Terraform version: ", "OpenTofu version: ", "CLI args: ",
                                      NULL};
-static const char *const weak[] = {"statemgr.", "terraform-provider-", "backend/", NULL};
+static const char *const weak[] = {"statemgr.", "terraform-provider-", NULL};
 
 static int has(const unsigned char *p, size_t n, const char *needle)
 {
 	return util_memmem(p, n, needle, strlen(needle)) != NULL;
+}
+
+/* Terraform's backend loggers: " backend/local: ", " backend/remote-state/s3: " (a URL path
+ * "/api/backend/users" is not one). */
+static int backend_logger(const unsigned char *p, size_t n)
+{
+	for (const unsigned char *q = util_memmem(p, n, " backend/", 9); q;
+	     q = util_memmem(q + 1, n - (size_t)(q + 1 - p), " backend/", 9)) {
+		size_t i = (size_t)(q - p) + 9, start = i;
+		while (i < n && (islower(p[i]) || isdigit(p[i]) || p[i] == '-' || p[i] == '/'))
+			i++;
+		if (i > start && i < n && p[i] == ':')
+			return 1;
+	}
+	return 0;
 }
 
 /* "2024-01-02T03:04:05.678Z [DEBUG] ..." (hclog) or "2020/01/02 03:04:05 [DEBUG] ..."
@@ -146,6 +161,7 @@ int tf_log_detect(struct blob *b)
 				s |= has(p, n, strong[i]);
 			for (size_t i = 0; !s && weak[i]; i++)
 				w |= has(p, n, weak[i]);
+			w |= !s && backend_logger(p, n);
 			marked += (size_t)(s || w);
 			strong_lines += (size_t)s;
 			if (s) {
@@ -157,7 +173,7 @@ int tf_log_detect(struct blob *b)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	/* a generic log may mention a path with "backend/" once; Terraform's logs say who
+	/* a generic log may have a "backend/x:" logger of its own; Terraform's logs say who
 	 * they are on their first lines, and even a tail holds many statemgr/backend lines.
 	 * The banner alone is Terraform's source (logging/panic.go): crash output has a
 	 * goroutine stack or log lines with it. */
