@@ -73,11 +73,10 @@ static const struct mm_pattern anchors[] = {
 	/* EC2-style ids: "vpc-" + 8 or 17 hex digits; the prefix is checked later */
 	{.s = "-", .flag = PF_IDS_EC2, .hex8 = 1, .bucket = 7},
 	LIT_CI("/subscriptions/", PF_AZURE, 3),
-	/* Terraform/OpenTofu logs (tf_log.c): a crash banner, or a marker on a log line */
-	LIT("TERRAFORM CRASH", PF_TF_LOG, 7), LIT("OPENTOFU CRASH", PF_TF_LOG, 7),
-	LIT("Terraform version: ", PF_TF_LOG, 5), LIT("OpenTofu version: ", PF_TF_LOG, 6),
-	LIT("CLI args: ", PF_TF_LOG, 3), LIT("statemgr.", PF_TF_LOG, 5),
-	LIT("terraform-provider-", PF_TF_LOG, 5), LIT(" backend/", PF_TF_LOG, 4),
+	/* Terraform/OpenTofu logs (tf_log.c): a crash banner, or a level on a log line */
+	LIT("TERRAFORM CRASH", PF_TF_LOG, 8), LIT("OPENTOFU CRASH", PF_TF_LOG, 8),
+	LIT("[TRACE]", PF_TF_LOG, 8), LIT("[DEBUG]", PF_TF_LOG, 8), LIT("[INFO]", PF_TF_LOG, 8),
+	LIT("[WARN]", PF_TF_LOG, 8), LIT("[ERROR]", PF_TF_LOG, 8),
 };
 
 /* Two matchers: every anchor, and all but the JSON gate's (which only matter when the first
