@@ -75,6 +75,18 @@ int tf_vars_secret_name(const char *name)
 	return 0;
 }
 
+/* A reference to where a secret lives, not the secret: an ARN, or a file path
+ * ("~/.ssh/id_rsa", "./key.pem", "/etc/ssl/key.pem") without spaces. */
+static int is_reference(const char *v)
+{
+	size_t n = strlen(v);
+	if (!strncmp(v, "arn:", 4))
+		return 1;
+	return n < 256 && !strpbrk(v, " \t\r\n") &&
+	       (!strncmp(v, "~/", 2) || !strncmp(v, "./", 2) || !strncmp(v, "../", 3) ||
+	        (v[0] == '/' && strchr(v + 1, '/')));
+}
+
 /* Placeholders (README "Placeholders"): empty, <...>, ${...}, CHANGE_ME / changeme,
  * REPLACE_ME, TODO, and runs of x or '*'. */
 int tf_vars_is_placeholder(const char *v)
@@ -117,7 +129,7 @@ struct attrs {
 static void attrs_add(struct attrs *a, const char *var, const char *name, const char *leaf,
                       const char *value, size_t line)
 {
-	if (tf_vars_is_placeholder(value))
+	if (tf_vars_is_placeholder(value) || is_reference(value))
 		return;
 	int secret = tf_vars_secret_name(leaf);
 	if (a->n == MAX_ATTRS) {
@@ -149,10 +161,37 @@ static void attrs_free(struct attrs *a)
 
 /* ---------------------------------------------------------------- reading the file */
 
+/* The quoted literals of a list expression `["a", "b", { k = "c" }]`, given to the attribute
+ * (keys inside are not names here: the attribute's name and its variable decide). */
+static void list_literals(struct attrs *a, const char *var, const char *name, const char *leaf,
+                          struct hcl_span v, size_t line)
+{
+	size_t i = 0;
+	while (i < v.len) {
+		if (v.p[i] != '"') {
+			i++;
+			continue;
+		}
+		size_t s = ++i;
+		while (i < v.len && v.p[i] != '"')
+			i += v.p[i] == '\\' ? 2 : 1;
+		if (i > v.len)
+			i = v.len;
+		struct hcl_span lit = {v.p + s, i - s};
+		char *value = hcl_span_dup(lit);
+		if (!strstr(value, "${") && !strstr(value, "%{"))
+			attrs_add(a, var, name, leaf, value, line);
+		free(value);
+		i++;
+	}
+}
+
 static int on_hcl(const struct hcl_event *ev, void *arg)
 {
 	struct attrs *a = arg;
-	if (ev->kind != HCL_EV_ATTR || !hcl_value_is_literal(ev))
+	int list = ev->kind == HCL_EV_ATTR && ev->vkind == HCL_VAL_EXPR && ev->value.len &&
+	           ev->value.p[0] == '[';
+	if (ev->kind != HCL_EV_ATTR || (!list && !hcl_value_is_literal(ev)))
 		return 0;
 	for (unsigned i = 0; i < ev->depth; i++)
 		if (!ev->frames[i].is_object)
@@ -167,7 +206,10 @@ static int on_hcl(const struct hcl_event *ev, void *arg)
 		free(name);
 		name = joined;
 	}
-	attrs_add(a, var, name, leaf, value, ev->line);
+	if (list)
+		list_literals(a, var, name, leaf, ev->value, ev->line);
+	else
+		attrs_add(a, var, name, leaf, value, ev->line);
 	free(leaf);
 	free(value);
 	free(var);

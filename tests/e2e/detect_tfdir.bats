@@ -186,3 +186,19 @@ PY
 	assert_output_contains "commit ${commit:0:12}"
 	[[ $(git -C ../srv.git rev-parse main) != "$commit" ]]
 }
+
+@test "learn takes endpoints from output -json and never a sensitive output's value" {
+	cat >outputs.json <<'JSON'
+{
+  "api_endpoint": {"sensitive": false, "type": "string", "value": "api.internal.acme-corp.net:8443"},
+  "role": {"sensitive": false, "type": "string", "value": "arn:aws:iam::418273950164:role/deployer"},
+  "signing_role": {"sensitive": true, "type": "string", "value": "arn:aws:iam::555566667777:role/signer"}
+}
+JSON
+	run sg learn outputs.json
+	assert_status 0
+	assert_output_contains "api.internal.acme-corp.net"
+	assert_output_contains "arn:aws:iam::418273950164:role/deployer"
+	assert_output_not_contains "555566667777"
+	assert_output_not_contains "signer"
+}

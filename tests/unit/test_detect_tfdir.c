@@ -135,6 +135,8 @@ static void tfvars_with_secret_names_are_blocked_by_name_alone(void **state)
 	       "tf-vars-secret", SG_SEV_BLOCK);
 	expect("backup.zip!infra/terraform.tfvars", "token = \"tok-abc123def456\"\n", "tf-vars-secret",
 	       SG_SEV_BLOCK);
+	expect("t.tfvars", "db_passwords = [\"Sup3r-one\", \"${var.x}\"]\n", "tf-vars-secret",
+	       SG_SEV_BLOCK);
 	/* not a variable file: other rules' business */
 	expect("main.tf", "db_password = \"S3cr3t-Value-1\"\n", "tf-vars-secret", -1);
 }
@@ -147,7 +149,9 @@ static void dev_tfvars_with_regions_counts_and_placeholders_passes(void **state)
 	       "db_password = \"\"\napi_token = \"<your token>\"\nclient_secret = \"${var.x}\"\n"
 	       "access_key = \"CHANGE_ME\"\ntoken = \"xxxxxxxx\"\nsecret = \"********\"\n"
 	       "passwd = \"TODO\"\nconn_str = null\nprivate_key = file(\"key.pem\")\n"
-	       "secret_name = \"prod/db\"\n",
+	       "secret_name = \"prod/db\"\nssh_private_key = \"~/.ssh/id_rsa\"\n"
+	       "db_password_secret = \"arn:aws:secretsmanager:eu-west-1:1:secret:x\"\n"
+	       "admins = [\"alice\", \"bob\"]\napi_tokens = [\"${var.t}\"]\n",
 	       "tf-vars-secret", -1);
 	expect("dev.tfvars.json", "{\"region\":\"eu-west-1\",\"db_password\":\"REPLACE_ME\",\"n\":3}",
 	       "tf-vars-secret", -1);
