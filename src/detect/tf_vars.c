@@ -356,8 +356,18 @@ int tf_vars_detect(struct blob *b)
 	int *hit = NULL, checked = 0;
 	strset_init(&s.names);
 	if (util_ends_with(b->base, ".json")) {
-		if (b->json == JSON_NOT_TRIED)
+		if (b->json == JSON_NOT_TRIED) {
+			/* the JSON gate did not parse it (no artifact keys): parse it here, and say so
+			 * if it cannot be examined (detect.c reports the limit when it parsed) */
 			b->json = json_doc_parse(b->data, b->len, b->ctx->limits->parse_bytes, &b->root);
+			if (b->json == JSON_TOO_LARGE || b->json == JSON_OVER_BUDGET)
+				finding_list_add(b->ctx->out, "scan-limit", SG_SEV_BLOCK, b->path,
+				                 "Terraform variable file too large or complex to examine "
+				                 "within limits.parse_bytes and the memory budget, so it is "
+				                 "blocked unexamined. Check it; to examine it, raise "
+				                 "limits.parse_bytes in the stateguard configuration.",
+				                 NULL);
+		}
 		if (b->json == JSON_OK)
 			walk_json(a, NULL, NULL, b->root, 0);
 	} else {

@@ -141,6 +141,25 @@ static void tfvars_with_secret_names_are_blocked_by_name_alone(void **state)
 	expect("main.tf", "db_password = \"S3cr3t-Value-1\"\n", "tf-vars-secret", -1);
 }
 
+static void tfvars_json_above_the_parse_limit_is_blocked_unexamined(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *text = "{\"region\": \"eu-west-1\", \"n\": 12345678901234567890}";
+	memset(&r, 0, sizeof(r));
+	scan_limits_default(&r.limits);
+	r.limits.parse_bytes = 16;
+	finding_list_init(&r.out);
+	r.ctx.limits = &r.limits;
+	r.ctx.out = &r.out;
+	assert_int_equal(detect_blob(&r.ctx, "prod.tfvars.json", (const unsigned char *)text,
+	                             strlen(text), 0), 0);
+	const struct finding *f = find_rule(&r, "scan-limit");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SG_SEV_BLOCK);
+	finding_list_free(&r.out);
+}
+
 static void dev_tfvars_with_regions_counts_and_placeholders_passes(void **state)
 {
 	(void)state;
@@ -268,6 +287,7 @@ int main(void)
 		cmocka_unit_test(secret_names_and_placeholders),
 		cmocka_unit_test(tfvars_with_secret_names_are_blocked_by_name_alone),
 		cmocka_unit_test(dev_tfvars_with_regions_counts_and_placeholders_passes),
+		cmocka_unit_test(tfvars_json_above_the_parse_limit_is_blocked_unexamined),
 		cmocka_unit_test(declared_sensitive_variables_come_from_the_tf_files_beside),
 		cmocka_unit_test(trace_and_crash_logs_made_by_terraform_are_blocked),
 		cmocka_unit_test(backend_config_and_var_names_are_read_from_cli_args),
