@@ -39,9 +39,9 @@ void scan_limits_default(struct scan_limits *l);
 typedef void (*scan_sibling_fn)(const char *name, const unsigned char *data, size_t len,
                                 void *arg);
 struct scan_siblings {
+	/* s: this struct, which a source may embed first in its own state */
 	int (*each)(const struct scan_siblings *s, const char *path, const char *const *suffixes,
 	            scan_sibling_fn fn, void *arg, char *err, size_t errsz);
-	void *src; /* the source's own state */
 };
 
 struct scan_ctx {

@@ -180,4 +180,4 @@ done:
 	return rc;
 }
 
-const struct scan_siblings files_siblings = {files_siblings_each, NULL};
+const struct scan_siblings files_siblings = {files_siblings_each};

@@ -157,7 +157,6 @@ void git_siblings_init(struct git_siblings *g, git_odb *odb, const struct blob_e
                        int from_index)
 {
 	g->base.each = git_siblings_each;
-	g->base.src = g;
 	g->odb = odb;
 	g->e = e;
 	g->from_index = from_index;
