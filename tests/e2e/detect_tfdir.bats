@@ -202,3 +202,25 @@ JSON
 	assert_output_not_contains "555566667777"
 	assert_output_not_contains "signer"
 }
+
+@test "history checks a tfvars against the declarations of the commit that brought it" {
+	git init -q repo
+	cd repo
+	declare_plain envs/prod
+	prod_tfvars envs/prod/prod.tfvars
+	git add envs && git commit -q -m "not sensitive yet"
+	run sg history
+	assert_status 0
+	declare_sensitive envs/prod
+	printf 'region    = "eu-west-1"\ndb_master = "Gx7-prod-Value-43"\n' >envs/prod/prod.tfvars
+	git add envs && git commit -q -m "sensitive"
+	commit=$(git rev-parse HEAD)
+	run sg history --format json
+	assert_status 1
+	python3 - "$output" "$commit" <<'PY'
+import json, sys
+f = [x for x in json.loads(sys.argv[1])["findings"] if x["rule"] == "tf-vars-secret"]
+assert len(f) == 1 and f[0]["commit"] == sys.argv[2], f
+assert f[0]["details"]["attributes"][0]["because"] == "declared sensitive"
+PY
+}
