@@ -34,7 +34,7 @@ enum {
 	PF_IDS_EC2 = 1u << 17,   /* '-' + 8 lowercase hex digits (EC2-style ids: "vpc-0a1b2c3d") */
 	PF_IDS = PF_IDS_ARN | PF_IDS_HOST | PF_IDS_EC2,
 	PF_AZURE = 1u << 10,     /* "/subscriptions/" in any case */
-	PF_TF_LOG = 1u << 18,    /* "[TRACE]"/"[DEBUG]"/... levels or a TERRAFORM/OPENTOFU CRASH banner */
+	PF_TF_LOG = 1u << 18,    /* "[TRACE]"/"[DEBUG]"/.../"@level": log levels, or a CRASH banner */
 	PF_I_TERRAFORM = 1u << 12, /* internal: "terraform" seen */
 	PF_I_TFBLOCK = 1u << 13,   /* internal: "backend"/"cloud"/"encryption" seen */
 	PF_I_JSONKEY = 1u << 14,   /* internal: a string starting with a JSON gate key */

@@ -73,10 +73,11 @@ static const struct mm_pattern anchors[] = {
 	/* EC2-style ids: "vpc-" + 8 or 17 hex digits; the prefix is checked later */
 	{.s = "-", .flag = PF_IDS_EC2, .hex8 = 1, .bucket = 7},
 	LIT_CI("/subscriptions/", PF_AZURE, 3),
-	/* Terraform/OpenTofu logs (tf_log.c): a crash banner, or a level on a log line */
+	/* Terraform/OpenTofu logs (tf_log.c): a crash banner, or a level on a log line (TF_LOG=json:
+	 * the "@level" key) */
 	LIT("TERRAFORM CRASH", PF_TF_LOG, 8), LIT("OPENTOFU CRASH", PF_TF_LOG, 8),
 	LIT("[TRACE]", PF_TF_LOG, 8), LIT("[DEBUG]", PF_TF_LOG, 8), LIT("[INFO]", PF_TF_LOG, 8),
-	LIT("[WARN]", PF_TF_LOG, 8), LIT("[ERROR]", PF_TF_LOG, 8),
+	LIT("[WARN]", PF_TF_LOG, 8), LIT("[ERROR]", PF_TF_LOG, 8), LIT("\"@level\":\"", PF_TF_LOG, 8),
 };
 
 /* Two matchers: every anchor, and all but the JSON gate's (which only matter when the first

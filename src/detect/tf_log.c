@@ -1,7 +1,8 @@
 /*
  * tf_log: Terraform/OpenTofu debug logs (TF_LOG, TF_LOG_PATH, any name) and
  * crash logs, by content: timestamped [TRACE]/[DEBUG]/[INFO]/[WARN]/[ERROR]
- * lines that carry Terraform's own markers, or the TERRAFORM CRASH banner. It
+ * lines (or TF_LOG=json lines) that carry Terraform's own markers, or the
+ * TERRAFORM CRASH banner. It
  * reports the version and the names behind -var/-backend-config, never values.
  */
 #include "detect/detect_int.h"
@@ -24,13 +25,15 @@ static int has(const unsigned char *p, size_t n, const char *needle)
 	return util_memmem(p, n, needle, strlen(needle)) != NULL;
 }
 
-/* Terraform's backend loggers: " backend/local: ", " backend/remote-state/s3: " (a URL path
- * "/api/backend/users" is not one). */
+/* Terraform's backend loggers: " backend/local: ", " backend/remote-state/s3: ", or
+ * "@message":"backend/local: ..." in JSON (a URL path "/api/backend/users" is not one). */
 static int backend_logger(const unsigned char *p, size_t n)
 {
-	for (const unsigned char *q = util_memmem(p, n, " backend/", 9); q;
-	     q = util_memmem(q + 1, n - (size_t)(q + 1 - p), " backend/", 9)) {
-		size_t i = (size_t)(q - p) + 9, start = i;
+	for (const unsigned char *q = util_memmem(p, n, "backend/", 8); q;
+	     q = util_memmem(q + 1, n - (size_t)(q + 1 - p), "backend/", 8)) {
+		if (q == p || (q[-1] != ' ' && q[-1] != '"'))
+			continue;
+		size_t i = (size_t)(q - p) + 8, start = i;
 		while (i < n && (islower(p[i]) || isdigit(p[i]) || p[i] == '-' || p[i] == '/'))
 			i++;
 		if (i > start && i < n && p[i] == ':')
@@ -53,6 +56,12 @@ static int log_line(const unsigned char *p, size_t n)
 		if (has(p, w, levels[i]))
 			return 1;
 	return 0;
+}
+
+/* {"@level":"debug","@message":"...","@timestamp":"..."}: TF_LOG=json (keys in any order). */
+static int json_log_line(const unsigned char *p, size_t n)
+{
+	return n > 24 && p[0] == '{' && has(p, n, "\"@level\":\"") && has(p, n, "\"@message\":\"");
 }
 
 static void add_name(cJSON *arr, const char *s, size_t n)
@@ -81,7 +90,10 @@ static void add_assignment(cJSON *arr, const char *s, size_t n)
 static void cli_args(const unsigned char *p, size_t n, cJSON *vars, cJSON *backend)
 {
 	enum { NONE, VAR, BACKEND } want = NONE;
-	size_t i = 0;
+	const unsigned char *at = util_memmem(p, n, "args: ", 6);
+	if (!at)
+		return;
+	size_t i = (size_t)(at - p) + 6; /* the words start after the marker (JSON has quotes before) */
 	while (i < n) {
 		if (p[i] != '"') {
 			i++;
@@ -154,7 +166,7 @@ int tf_log_detect(struct blob *b)
 			banner = 1;
 		else if (n > 11 && !memcmp(p, "goroutine ", 10) && isdigit(p[10]))
 			stack = 1;
-		else if (log_line(p, n)) {
+		else if (log_line(p, n) || json_log_line(p, n)) {
 			log_lines++;
 			int s = 0, w = 0;
 			for (size_t i = 0; strong[i]; i++)
@@ -167,8 +179,17 @@ int tf_log_detect(struct blob *b)
 			if (s) {
 				version_of(p, n, "Terraform version: ", d);
 				version_of(p, n, "OpenTofu version: ", d);
-				if (has(p, n, "args: "))
+				if (p[0] == '{') {
+					/* JSON escapes the Go quoting: \" -> ", \\ -> \ */
+					unsigned char *u = xmalloc(n + 1);
+					size_t k = 0;
+					for (size_t i = 0; i < n; i++)
+						u[k++] = p[i] == '\\' && i + 1 < n ? p[++i] : p[i];
+					cli_args(u, k, vars, backend);
+					free(u);
+				} else {
 					cli_args(p, n, vars, backend);
+				}
 			}
 		}
 		p = nl ? nl + 1 : end;

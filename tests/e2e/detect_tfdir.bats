@@ -48,15 +48,16 @@ module_tree() {
 	assert_output_contains "none sensitive"
 }
 
-@test "a Terraform trace log and crash log are blocked by content under any name" {
+@test "Terraform trace logs (text and TF_LOG=json) and a crash log are blocked by content under any name" {
 	cp "$FIX/trace.log" notes.txt
+	cp "$FIX/trace-json.log" apply.json
 	cp "$FIX/crash.log" crash.log
-	run sg scan --format json notes.txt crash.log
+	run sg scan --format json notes.txt apply.json crash.log
 	assert_status 1
 	python3 - "$output" <<'PY'
 import json, sys
 f = {x["path"]: x for x in json.loads(sys.argv[1])["findings"] if x["rule"] == "tf-log"}
-assert set(f) == {"notes.txt", "crash.log"}, f
+assert set(f) == {"notes.txt", "apply.json", "crash.log"}, f
 for x in f.values():
     assert x["severity"] == "block"
     assert x["details"]["terraform_version"] == "1.11.4"

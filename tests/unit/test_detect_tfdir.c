@@ -217,7 +217,7 @@ static void declared_sensitive_variables_come_from_the_tf_files_beside(void **st
 static void trace_and_crash_logs_made_by_terraform_are_blocked(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"trace.log", "crash.log", NULL};
+	static const char *const files[] = {"trace.log", "trace-json.log", "crash.log", NULL};
 	for (size_t i = 0; files[i]; i++) {
 		size_t n;
 		char path[128];
@@ -265,6 +265,13 @@ static void ordinary_debug_logs_and_terraform_source_are_not_logs(void **state)
 	       "2024-05-01T10:00:00.000Z [DEBUG] GET /api/backend/users 200\n"
 	       "2024-05-01T10:00:01.000Z [INFO]  cache warm\n"
 	       "2024-05-01T10:00:02.000Z [ERROR] backend/db: timeout\n",
+	       "tf-log", -1);
+	/* hclog JSON lines of another HashiCorp tool */
+	expect("vault.log",
+	       "{\"@level\":\"info\",\"@message\":\"core: successfully mounted backend\","
+	       "\"@module\":\"core\",\"@timestamp\":\"2024-05-01T10:00:00Z\",\"path\":\"secret/\"}\n"
+	       "{\"@level\":\"info\",\"@message\":\"core: post-unseal setup complete\","
+	       "\"@timestamp\":\"2024-05-01T10:00:01Z\"}\n",
 	       "tf-log", -1);
 	/* the banner in Terraform's own source (a Go string), without a stack or log lines */
 	expect("panic.go",
