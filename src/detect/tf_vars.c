@@ -255,6 +255,8 @@ static void walk_json(struct attrs *a, const char *var, const char *prefix,
 
 struct sensitive {
 	struct strset names;
+	uint64_t parse_bytes; /* the scan's limit, for .tf.json files */
+	char *unread;         /* a .tf.json too large or complex to parse (then fail closed) */
 };
 
 static void sensitive_json(struct sensitive *s, const cJSON *vars)
@@ -284,7 +286,8 @@ static int on_tf(const struct hcl_event *ev, void *arg)
 	struct sensitive *s = arg;
 	if (ev->kind == HCL_EV_ATTR && ev->depth == 1 && ev->frames[0].nlabels >= 1 &&
 	    hcl_span_eq(ev->frames[0].type, "variable") && hcl_span_eq(ev->name, "sensitive") &&
-	    ev->vkind == HCL_VAL_BOOL && hcl_span_eq(ev->value, "true"))
+	    (ev->vkind == HCL_VAL_BOOL || ev->vkind == HCL_VAL_STRING) &&
+	    hcl_span_eq(ev->value, "true"))
 		strset_add(&s->names, ev->frames[0].labels[0].p, ev->frames[0].labels[0].len);
 	return 0;
 }
@@ -296,9 +299,12 @@ static void on_sibling(const char *name, const unsigned char *data, size_t len, 
 		hcl_scan((const char *)data, len, on_tf, s);
 		return;
 	}
-	cJSON *root = cJSON_ParseWithLength((const char *)data, len);
-	if (cJSON_IsObject(root))
+	cJSON *root = NULL;
+	enum json_status st = json_doc_parse(data, len, s->parse_bytes, &root);
+	if (st == JSON_OK)
 		sensitive_json(s, cJSON_GetObjectItemCaseSensitive(root, "variable"));
+	else if ((st == JSON_TOO_LARGE || st == JSON_OVER_BUDGET) && !s->unread)
+		s->unread = xstrdup(name);
 	cJSON_Delete(root);
 }
 
@@ -355,6 +361,8 @@ int tf_vars_detect(struct blob *b)
 	struct sensitive s;
 	int *hit = NULL, checked = 0;
 	strset_init(&s.names);
+	s.parse_bytes = b->ctx->limits->parse_bytes;
+	s.unread = NULL;
 	if (util_ends_with(b->base, ".json")) {
 		if (b->json == JSON_NOT_TRIED) {
 			/* the JSON gate did not parse it (no artifact keys): parse it here, and say so
@@ -384,15 +392,20 @@ int tf_vars_detect(struct blob *b)
 		char err[512];
 		int r = b->ctx->siblings->each(b->ctx->siblings, b->path, suffixes, on_sibling, &s, err,
 		                               sizeof(err));
-		if (r < 0) {
+		/* fail closed when the declarations cannot be known; name hits are still reported */
+		if (r < 0)
 			finding_list_add_error(b->ctx->out, b->path,
 			                       "cannot read the .tf files beside this variable file to "
 			                       "see which variables are sensitive: %s",
 			                       err);
-			goto done;
-		}
-		checked = r == 0;
-		for (size_t i = 0; i < a->n; i++)
+		else if (s.unread)
+			finding_list_add_error(b->ctx->out, b->path,
+			                       "%s beside this variable file is too large or complex to "
+			                       "parse within limits.parse_bytes, so which variables are "
+			                       "sensitive is unknown; raise the limit to examine it",
+			                       s.unread);
+		checked = r == 0 && !s.unread;
+		for (size_t i = 0; checked && i < a->n; i++)
 			if (!hit[i] && strset_has(&s.names, a->v[i].var, strlen(a->v[i].var))) {
 				hit[i] = 2;
 				nhit++;
@@ -400,8 +413,8 @@ int tf_vars_detect(struct blob *b)
 	}
 	if (nhit)
 		report(b, a, hit, nhit, checked || !rest);
-done:
 	strset_free(&s.names);
+	free(s.unread);
 	attrs_free(a);
 	free(a);
 	free(hit);

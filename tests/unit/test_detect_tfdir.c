@@ -212,6 +212,39 @@ static void declared_sensitive_variables_come_from_the_tf_files_beside(void **st
 	unit_rm_fixture(dir);
 }
 
+static void declarations_that_cannot_be_parsed_are_a_scan_error_not_a_pass(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/sg-tfvars-XXXXXX";
+	assert_int_equal(unit_fixture(dir, "cd '%s' && printf '{\"variable\":{\"db_master\":"
+	                                   "{\"sensitive\":true}}}' > variables.tf.json"),
+	                 0);
+	const char *vars = "db_master = \"Sup3r-Value\"\ntoken = \"tok-abc123def456\"\n";
+	char path[64];
+	snprintf(path, sizeof(path), "%s/prod.tfvars", dir);
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	scan_limits_default(&r.limits);
+	r.limits.parse_bytes = 16;
+	finding_list_init(&r.out);
+	r.ctx.limits = &r.limits;
+	r.ctx.out = &r.out;
+	r.ctx.siblings = &files_siblings;
+	assert_int_equal(detect_blob(&r.ctx, path, (const unsigned char *)vars, strlen(vars), 0), 0);
+	const struct finding *e = find_rule(&r, "scan-error"), *f = find_rule(&r, "tf-vars-secret");
+	assert_non_null(e);
+	assert_true(e->is_error);
+	assert_non_null(strstr(e->message, "variables.tf.json"));
+	/* the secret-named one is still reported, and the details say the check was incomplete */
+	assert_non_null(f);
+	char *d = cJSON_PrintUnformatted(f->details);
+	assert_non_null(strstr(d, "\"name\":\"token\""));
+	assert_non_null(strstr(d, "\"sensitive_declarations_checked\":false"));
+	free(d);
+	finding_list_free(&r.out);
+	unit_rm_fixture(dir);
+}
+
 /* ---------------------------------------------------------------- logs */
 
 static void trace_and_crash_logs_made_by_terraform_are_blocked(void **state)
@@ -296,6 +329,7 @@ int main(void)
 		cmocka_unit_test(dev_tfvars_with_regions_counts_and_placeholders_passes),
 		cmocka_unit_test(tfvars_json_above_the_parse_limit_is_blocked_unexamined),
 		cmocka_unit_test(declared_sensitive_variables_come_from_the_tf_files_beside),
+		cmocka_unit_test(declarations_that_cannot_be_parsed_are_a_scan_error_not_a_pass),
 		cmocka_unit_test(trace_and_crash_logs_made_by_terraform_are_blocked),
 		cmocka_unit_test(backend_config_and_var_names_are_read_from_cli_args),
 		cmocka_unit_test(ordinary_debug_logs_and_terraform_source_are_not_logs),
