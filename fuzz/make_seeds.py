@@ -202,6 +202,16 @@ def texts():
         "tfvars_json": ("terraform.tfvars.json", b'{"db_password": "s3cr3t-value", "region": "eu-west-1"}'),
         "escaped_keys": ("blob", b'{"version":4,"\\u006cineage":"' + LINEAGE.encode() +
                          b'","resources":[],"terraform_version":"1.0.0"}'),
+        "tfvars_hcl": ("prod.auto.tfvars", b'region = "eu-west-1"\ndb = {\n  password = "s3cr3t-value"\n  "api_key" = "k-123456"\n}\ntoken = "CHANGE_ME"\n'),
+        "tfvars_json_nested": ("terraform.tfvars.json", b'{"db": {"users": [{"password": "p4ss-w0rd"}]}, "sas": "sv=2020"}'),
+        "output_json": ("blob", b'{"db_password": {"sensitive": true, "type": "string", "value": "x"}, '
+                        b'"ids": {"sensitive": false, "type": ["list", "string"], "value": ["a"]}}'),
+        "tf_log": ("blob", b'2024-01-02T03:04:05.678Z [INFO]  Terraform version: 1.11.4\n'
+                   b'2024-01-02T03:04:05.678Z [INFO]  CLI args: []string{"terraform", "apply", "-var", '
+                   b'"db_password=x", "-backend-config=access_key=y", "-var=\\"q"}\n'
+                   b'2024-01-02T03:04:05.679Z [TRACE] statemgr.Filesystem: reading\n'
+                   b'2024-01-02T03:04:05.679Z [TRACE] backend/local: starting\n'),
+        "tf_crash": ("blob", b'!!!!!!!! TERRAFORM CRASH !!!!!!!!\npanic: x\ngoroutine 1 [running]:\n'),
         "json_deep": ("blob", b"[" * 40 + b"]" * 40),
         "json_bad": ("blob", b'{"version":4,"lineage":"x","resources":[1,2,'),
     }

@@ -114,6 +114,7 @@ int cmd_allow(int argc, char **argv)
 	s.ctx.limits = &limits;
 	s.ctx.policy = pol;
 	s.ctx.out = &s.findings;
+	s.ctx.siblings = &files_siblings;
 	if (i < argc)
 		for (; i < argc; i++)
 			files_walk(argv[i], limits.file_bytes, scan_file_one, &s);

@@ -255,7 +255,7 @@ int cmd_history(int argc, char **argv)
 	walk_pc = packread_cache_new(packs, PACKREAD_CACHE_BYTES);
 	if (gitrepo_lfs_store(h.repo, LFS_MODE_HISTORY, &lfs, h.err, sizeof(h.err)) < 0)
 		goto fatal;
-	struct blobscan_opts bo = {&limits, pols, NULL, packs, lfs};
+	struct blobscan_opts bo = {&limits, pols, NULL, packs, lfs, 0};
 	struct blobscan_par *par = blobscan_par_start(h.repo, &bo, blobscan_threads());
 	struct history_feed hf = {par, &h.set};
 	struct oidset seen_trees;

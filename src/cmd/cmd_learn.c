@@ -1,6 +1,6 @@
 /*
  * cmd_learn: `stateguard learn [--env NAME] [--path GLOB]... [--hash] [--merge FILE] STATE...`
- * reads state files (or `terraform show -json` output; '-' = stdin) and prints a
+ * reads state files (or `terraform show -json` / `output -json` output; '-' = stdin) and prints a
  * complete .stateguard.json with the identifiers they control. Logic: policy/learn.c.
  */
 #include <errno.h>
@@ -20,8 +20,9 @@
 static void learn_usage(FILE *out)
 {
 	fputs("usage: stateguard learn [--env NAME] [--path GLOB]... [--hash] [--merge FILE] STATE...\n\n"
-	      "Reads Terraform/OpenTofu state files or `terraform show -json` output ('-' reads\n"
-	      "standard input) and prints a complete .stateguard.json whose environment NAME\n"
+	      "Reads Terraform/OpenTofu state files, `terraform show -json` or `terraform output\n"
+	      "-json` output ('-' reads standard input; sensitive outputs are skipped) and\n"
+	      "prints a complete .stateguard.json whose environment NAME\n"
 	      "(default: production) lists the identifiers that state controls: account ids,\n"
 	      "ARNs, resource ids, endpoints, bucket names.\n\n"
 	      "Options:\n"

@@ -88,7 +88,7 @@ int cmd_pre_commit(int argc, char **argv)
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
 	const struct policy *pols[1] = {pol};
-	struct blobscan_opts bo = {&limits, pols, NULL, NULL, lfs};
+	struct blobscan_opts bo = {&limits, pols, NULL, NULL, lfs, 1};
 	blobscan_run(repo, &set, blobset_count(&set), &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_COMMIT);
 done:

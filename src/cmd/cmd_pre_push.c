@@ -171,7 +171,7 @@ int cmd_pre_push(int argc, char **argv)
 		goto fail;
 	scan_limits_default(&limits);
 	policy_limits(nrefs ? pols[0] : NULL, &limits);
-	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs, lfs};
+	struct blobscan_opts bo = {&limits, (const struct policy *const *)pols, refnames, packs, lfs, 0};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = hook_finish(&findings, format, REPORT_MODE_PUSH);
 	goto done;

@@ -398,7 +398,7 @@ int cmd_pre_receive(int argc, char **argv)
 		goto fail;
 	scan_limits_default(&limits);
 	policy_limits(pol, &limits);
-	struct blobscan_opts bo = {&limits, pols, refnames, packs, lfs};
+	struct blobscan_opts bo = {&limits, pols, refnames, packs, lfs, 0};
 	blobscan_auto(repo, &set, &bo, &findings);
 	rc = finding_list_exit_code(&findings);
 	if (rc != SG_EXIT_OK && format == REPORT_TEXT)

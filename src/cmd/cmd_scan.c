@@ -160,6 +160,7 @@ int cmd_scan(int argc, char **argv)
 	s.ctx.limits = &limits;
 	s.ctx.policy = pol;
 	s.ctx.out = &s.findings;
+	s.ctx.siblings = &files_siblings;
 	for (; i < argc; i++)
 		files_walk(argv[i], limits.file_bytes, scan_file_one, &s);
 

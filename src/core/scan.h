@@ -28,6 +28,23 @@ struct scan_limits {
 
 void scan_limits_default(struct scan_limits *l);
 
+/*
+ * The files beside a top-level blob, as its source sees them (the same directory of the
+ * same commit, index or file system), for a detector that needs a neighbour's
+ * declarations (tf_vars.c: which variables the .tf files declare sensitive).
+ * each() calls fn(name, data, len, arg) for every regular file of the directory of `path`
+ * whose name ends in one of the NULL-terminated `suffixes`, and returns 0; 1 if the source
+ * has no directory for `path` (standard input, objects no commit reaches); -1 with err set
+ * when the directory or one of those files could not be read.
+ */
+typedef void (*scan_sibling_fn)(const char *name, const unsigned char *data, size_t len,
+                                void *arg);
+struct scan_siblings {
+	/* s: this struct, which a source may embed first in its own state */
+	int (*each)(const struct scan_siblings *s, const char *path, const char *const *suffixes,
+	            scan_sibling_fn fn, void *arg, char *err, size_t errsz);
+};
+
 struct scan_ctx;
 
 /*
@@ -48,6 +65,7 @@ struct scan_ctx {
 	/* Git LFS (unpack/lfs.h): the store a hook reads objects from, and what an absent one
 	 * means; NULL: no LFS resolution (pointers are plain text). Read-only, shared by threads. */
 	const struct lfs_store *lfs;
+	const struct scan_siblings *siblings; /* NULL: the source has no directory context */
 };
 
 /*

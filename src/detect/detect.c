@@ -129,7 +129,8 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 
 	if (tf_encrypted_detect(&b) < 0 || tf_state_detect(&b) < 0 || tf_backend_detect(&b) < 0 ||
 	    tf_show_json_detect(&b) < 0 || pulumi_detect(&b) < 0 ||
-	    tf_cli_credentials_detect(&b) < 0 || tf_plan_legacy_detect(&b) < 0)
+	    tf_cli_credentials_detect(&b) < 0 || tf_plan_legacy_detect(&b) < 0 ||
+	    tf_output_json_detect(&b) < 0 || tf_log_detect(&b) < 0 || tf_vars_detect(&b) < 0)
 		rc = -1;
 
 	if (state_name && ctx->out->n == before)

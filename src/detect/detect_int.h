@@ -34,6 +34,7 @@ enum {
 	PF_IDS_EC2 = 1u << 17,   /* '-' + 8 lowercase hex digits (EC2-style ids: "vpc-0a1b2c3d") */
 	PF_IDS = PF_IDS_ARN | PF_IDS_HOST | PF_IDS_EC2,
 	PF_AZURE = 1u << 10,     /* "/subscriptions/" in any case */
+	PF_TF_LOG = 1u << 18,    /* "[TRACE]"/"[DEBUG]"/.../"@level": log levels, or a CRASH banner */
 	PF_I_TERRAFORM = 1u << 12, /* internal: "terraform" seen */
 	PF_I_TFBLOCK = 1u << 13,   /* internal: "backend"/"cloud"/"encryption" seen */
 	PF_I_JSONKEY = 1u << 14,   /* internal: a string starting with a JSON gate key */
@@ -113,6 +114,16 @@ int tf_plan_legacy_detect(struct blob *b); /* tf_plan_legacy.c */
 int pulumi_detect(struct blob *b);         /* pulumi.c */
 int tf_cli_credentials_detect(struct blob *b); /* tf_cli_credentials.c */
 int tokens_detect(struct blob *b);         /* tokens.c */
+int tf_output_json_detect(struct blob *b); /* tf_output_json.c */
+int tf_log_detect(struct blob *b);         /* tf_log.c */
+int tf_vars_detect(struct blob *b);        /* tf_vars.c */
+
+/* tf_vars.c: 1 if a file name is a variable-definition file (*.tfvars, *.tfvars.json). */
+int tf_vars_name(const char *base);
+/* tf_vars.c: 1 if a variable or key name says it holds a secret (password, token, sas, ...). */
+int tf_vars_secret_name(const char *name);
+/* tf_vars.c: 1 if a value is a placeholder (empty, <...>, ${...}, CHANGE_ME, TODO, xxxx, ...). */
+int tf_vars_is_placeholder(const char *v);
 
 /* 1 if a credential value is a placeholder, reference or format string (tf_backend.c). */
 int backend_is_placeholder(const char *v);

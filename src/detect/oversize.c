@@ -52,6 +52,10 @@ void detect_stream_finish(struct detect_stream *s, struct scan_ctx *ctx, const c
 		why = "it is a JSON object with keys of state, plans or backend caches";
 	else if (s->pf.flags & PF_TOKENS)
 		why = "it contains text shaped like a token or private key";
+	else if (tf_vars_name(base))
+		why = "it is a Terraform variable file, which may set secrets";
+	else if (s->pf.flags & PF_TF_LOG)
+		why = "it has log lines or a crash banner and may be a Terraform debug or crash log";
 	else if ((s->pf.flags & (PF_HCL | PF_PARTIAL)) &&
 	         (util_ends_with(base, ".tf") || util_ends_with(base, ".hcl") ||
 	          util_ends_with(base, ".tfbackend") || util_ends_with(base, ".tfvars")))

@@ -48,6 +48,7 @@ static const struct mm_pattern anchors[] = {
 	JSONKEY("urn:pulumi:"),    /* pulumi resources (a value) */
 	JSONKEY("encrypted_data"), /* opentofu envelope */
 	JSONKEY("credentials"),    /* credentials.tfrc.json */
+	JSONKEY("value"),          /* terraform output -json (every output has "value") */
 	/* ... or a key spelled with a \u escape or a letter Go folds to ASCII (U+017F, U+212A) */
 	LIT("\\u", PF_I_ESCAPE, 8), LIT("\xc5\xbf", PF_I_ESCAPE, 8), LIT("\xe2\x84\xaa", PF_I_ESCAPE, 8),
 	/* token families (tokens.c) */
@@ -72,6 +73,11 @@ static const struct mm_pattern anchors[] = {
 	/* EC2-style ids: "vpc-" + 8 or 17 hex digits; the prefix is checked later */
 	{.s = "-", .flag = PF_IDS_EC2, .hex8 = 1, .bucket = 7},
 	LIT_CI("/subscriptions/", PF_AZURE, 3),
+	/* Terraform/OpenTofu logs (tf_log.c): a crash banner, or a level on a log line (TF_LOG=json:
+	 * the "@level" key) */
+	LIT("TERRAFORM CRASH", PF_TF_LOG, 8), LIT("OPENTOFU CRASH", PF_TF_LOG, 8),
+	LIT("[TRACE]", PF_TF_LOG, 8), LIT("[DEBUG]", PF_TF_LOG, 8), LIT("[INFO]", PF_TF_LOG, 8),
+	LIT("[WARN]", PF_TF_LOG, 8), LIT("[ERROR]", PF_TF_LOG, 8), LIT("\"@level\":\"", PF_TF_LOG, 8),
 };
 
 /* Two matchers: every anchor, and all but the JSON gate's (which only matter when the first

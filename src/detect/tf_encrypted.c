@@ -1,7 +1,8 @@
 /*
  * tf_encrypted: the OpenTofu encryption envelope (encryption_version,
  * encrypted_data, meta; no numeric version) around state or a plan. It reports
- * what stays readable (serial, lineage, key providers); it never decrypts.
+ * what stays readable (serial, lineage, key providers); it never decrypts. It
+ * blocks: with the team's key, encrypted state is as live as plaintext.
  */
 #include "detect/detect_int.h"
 
@@ -32,12 +33,16 @@ int tf_encrypted_detect(struct blob *b)
 			cJSON_AddItemToArray(kp, cJSON_CreateString(m->string));
 	}
 	int state = cJSON_IsString(lineage) || cJSON_IsNumber(serial);
-	finding_list_add(b->ctx->out, "tf-state-encrypted", SG_SEV_WARN, b->path,
-	                 state ? "OpenTofu encrypted state: the contents are encrypted, but lineage, "
-	                         "serial and key provider names are readable, and state does not "
-	                         "belong in the repository."
-	                       : "OpenTofu encrypted state or plan: the contents are encrypted, but "
-	                         "key provider names are readable; keep it out of the repository.",
+	finding_list_add(b->ctx->out, "tf-state-encrypted", SG_SEV_BLOCK, b->path,
+	                 state ? "OpenTofu encrypted state: still the live state of an environment. "
+	                         "With the team's key (usually in the environment or a KMS the team "
+	                         "can use), `tofu destroy` with this file deletes everything it "
+	                         "tracks; lineage, serial and key provider names are readable "
+	                         "anyway. Keep state in the backend, not in Git."
+	                       : "OpenTofu encrypted state or plan: with the team's key it is as "
+	                         "good as the plaintext (a plan applies changes to live "
+	                         "infrastructure); key provider names are readable anyway. Keep it "
+	                         "out of the repository.",
 	                 d);
 	b->state_found = 1;
 	return 0;

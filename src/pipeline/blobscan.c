@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "policy/policy.h"
 #include "source/gitrepo.h"
+#include "source/siblings.h"
 
 /* Sets commit and ref (the blob id: pipeline_stamp_blob). */
 static void annotate(struct finding_list *out, size_t from, const struct blob_entry *e,
@@ -34,8 +35,10 @@ void blobscan_entry(git_odb *odb, struct packread_cache *pc, const struct blob_e
 	const char *ref = o->refs ? o->refs[e->group] : NULL;
 	char hex[GIT_OID_HEXSZ + 1], err[512], hb[32], lim[32];
 	size_t n0 = out->n;
-	struct scan_ctx ctx = {
-		.limits = o->limits, .policy = pol, .out = out, .blob_first = n0, .lfs = o->lfs};
+	struct git_siblings sib;
+	git_siblings_init(&sib, odb, e, o->index_siblings);
+	struct scan_ctx ctx = {.limits = o->limits, .policy = pol, .out = out, .blob_first = n0,
+	                       .lfs = o->lfs, .siblings = &sib.base};
 	struct gitrepo_obj obj;
 
 	int rc = gitrepo_read_blob(odb, pc, &e->id, o->limits->file_bytes, &obj, err, sizeof(err));

@@ -23,6 +23,7 @@ struct blobscan_opts {
 	const char *const *refs;              /* indexed by entry group; NULL: no ref */
 	const struct packread *packs;         /* read blobs through these first; NULL: libgit2 */
 	const struct lfs_store *lfs;          /* LFS objects behind pointers; NULL: not resolved */
+	int index_siblings; /* entries without a commit are staged: their directory is the index */
 };
 
 /* Reads (through pc, if given, else odb) and scans one entry; an unreadable blob becomes a

@@ -2,7 +2,9 @@
  * learn: identifier collection from state. Every string value of the document
  * (state v4/legacy, show -json, plan JSON: they differ in layout, not in where
  * identifiers live) is tokenized like scanned content; tokens with a built-in
- * shape are kept, and so are whole values of bucket/endpoint-like attributes.
+ * shape are kept, and so are whole values of bucket/endpoint-like attributes
+ * and outputs (`terraform output -json` too). A sensitive output's value is a
+ * secret, never an identifier: it is skipped.
  */
 #include "policy/learn.h"
 
@@ -86,6 +88,36 @@ static int skipped_key(const char *key)
 	return 0;
 }
 
+/* An output ({"value", "type", "sensitive"}: state outputs, `terraform output -json`). */
+static int is_output(const cJSON *c)
+{
+	return cJSON_IsObject(c) && cJSON_GetObjectItemCaseSensitive(c, "value") &&
+	       (cJSON_GetObjectItemCaseSensitive(c, "type") ||
+	        cJSON_GetObjectItemCaseSensitive(c, "sensitive"));
+}
+
+/* An output named like an endpoint or bucket: its whole value is a name to learn. */
+static int named_output(const char *name)
+{
+	static const char *const ends[] = {"endpoint", "address", "hostname", "host", "dns_name",
+	                                   "fqdn", "bucket", "bucket_name", "domain_name", NULL};
+	for (const char *const *k = ends; *k; k++)
+		if (util_ends_with(name, *k))
+			return 1;
+	return 0;
+}
+
+/* Learns a whole value given for a bucket/endpoint-like name (an endpoint may carry ":port"). */
+static void learn_named(struct tokctx *t, const char *v)
+{
+	size_t n = strlen(v);
+	const char *colon = strrchr(v, ':');
+	if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
+		n = (size_t)(colon - v);
+	if (n >= 3 && n <= 253 && !memchr(v, ':', n) && !strpbrk(v, " \t\n\"'$"))
+		t->added += (size_t)learn_put(t->l, v, n, "name");
+}
+
 static void walk(struct tokctx *t, const cJSON *v, int depth)
 {
 	if (depth > 200)
@@ -93,17 +125,19 @@ static void walk(struct tokctx *t, const cJSON *v, int depth)
 	for (const cJSON *c = v->child; c; c = c->next) {
 		if (c->string && skipped_key(c->string) && depth < 4)
 			continue;
+		if (is_output(c)) {
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "sensitive")))
+				continue;
+			const cJSON *val = cJSON_GetObjectItemCaseSensitive(c, "value");
+			if (c->string && named_output(c->string) && cJSON_IsString(val) &&
+			    val->valuestring[0])
+				learn_named(t, val->valuestring);
+		}
 		if (cJSON_IsString(c) && c->valuestring[0]) {
 			const unsigned char *s = (const unsigned char *)c->valuestring;
-			size_t n = strlen(c->valuestring);
-			idtoken_scan(s, n, on_token, t);
-			/* an endpoint attribute may carry ":port" */
-			const char *colon = strrchr(c->valuestring, ':');
-			if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
-				n = (size_t)(colon - c->valuestring);
-			if (c->string && named_attribute(c->string) && n >= 3 && n <= 253 &&
-			    !memchr(c->valuestring, ':', n) && !strpbrk(c->valuestring, " \t\n\"'$"))
-				t->added += (size_t)learn_put(t->l, c->valuestring, n, "name");
+			idtoken_scan(s, strlen(c->valuestring), on_token, t);
+			if (c->string && named_attribute(c->string))
+				learn_named(t, c->valuestring);
 		} else if (cJSON_IsArray(c) || cJSON_IsObject(c)) {
 			walk(t, c, depth + 1);
 		}

@@ -18,7 +18,8 @@ const struct rule_info rules_catalog[] = {
 	 "secrets; with it, terraform destroy deletes that infrastructure. " STATE_FIX},
 	{"tf-state-encrypted", "OpenTofu encrypted state",
 	 "An OpenTofu encrypted state envelope: encrypted, but still the state of a live "
-	 "environment. " STATE_FIX},
+	 "environment; with the team's key, tofu destroy with it deletes everything it tracks. "
+	 STATE_FIX},
 	{"tf-backend-snapshot", "Terraform backend cache (.terraform/terraform.tfstate)",
 	 "The .terraform/ backend snapshot records where live state is and sometimes backend "
 	 "credentials. Ignore .terraform/ and never commit it."},
@@ -27,6 +28,18 @@ const struct rule_info rules_catalog[] = {
 	 "plan files; produce them in CI and keep them as protected artifacts."},
 	{"tf-show-json", "terraform show -json output",
 	 "JSON output of terraform show holds the full state or plan values. " STATE_FIX},
+	{"tf-output-json", "terraform output -json output",
+	 "Output of terraform output -json: sensitive outputs are in clear text there (block), the "
+	 "others name live infrastructure (warn). Do not commit it; read outputs from the state "
+	 "with a terraform_remote_state data source. " SECRET_FIX},
+	{"tf-vars-secret", "Secret in a Terraform variable file",
+	 "A *.tfvars or *.tfvars.json file sets a variable that is secret by name or declared "
+	 "sensitive to a literal value. Pass secrets through TF_VAR_ environment variables or a "
+	 "secret manager and ignore *.tfvars. " SECRET_FIX},
+	{"tf-log", "Terraform/OpenTofu debug or crash log",
+	 "A TF_LOG/TF_LOG_PATH debug log or crash log records CLI arguments (-var values), backend "
+	 "settings and provider requests in clear text. Delete it and ignore crash*.log and log "
+	 "files. " SECRET_FIX},
 	{"pulumi-state", "Pulumi state", "A Pulumi checkpoint or stack export. " STATE_FIX},
 	{"tf-cli-credentials", "Terraform CLI credentials",
 	 "A CLI configuration or credentials.tfrc.json with an API token. " SECRET_FIX},

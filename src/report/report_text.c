@@ -123,7 +123,8 @@ static int has_secret(const struct finding_list *l)
 {
 	static const char *secret_rules[] = {"tfc-token",  "aws-access-key", "aws-secret-key",
 	                                     "vault-token", "private-key",    "tf-cli-credentials",
-	                                     "tf-backend-credentials", NULL};
+	                                     "tf-backend-credentials", "tf-vars-secret", "tf-log",
+	                                     NULL};
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->v[i].allowed_by)
 			continue;
@@ -163,7 +164,7 @@ static void print_fix(FILE *out, const struct finding_list *l, const struct repo
 	}
 	if (has_rule_prefix(l, "tf-") || has_rule_prefix(l, "pulumi") || has_rule_prefix(l, "archive"))
 		fputs("  - Ignore them in .gitignore:  *.tfstate  *.tfstate.*  .terraform/  *.tfplan  "
-		      "crash.log  .terraformrc  terraform.rc\n"
+		      "crash.log  crash.*.log  .terraformrc  terraform.rc\n"
 		      "  - Keep state in a remote backend (s3, gcs, azurerm, HCP Terraform) with locking,\n"
 		      "    never in the repository; pass backend credentials through the environment.\n",
 		      out);

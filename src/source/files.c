@@ -125,3 +125,59 @@ int files_walk(const char *arg, uint64_t max, files_cb cb, void *cbarg)
 	free(data);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- siblings */
+
+#define SIBLING_MAX_BYTES (64ull << 20)
+
+static int files_siblings_each(const struct scan_siblings *s, const char *path,
+                               const char *const *suffixes, scan_sibling_fn fn, void *arg,
+                               char *err, size_t errsz)
+{
+	(void)s;
+	if (!strcmp(path, "<stdin>"))
+		return 1; /* no directory */
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xasprintf("%.*s", (int)(slash - path + (slash == path)), path)
+	                  : xstrdup(".");
+	int rc = -1;
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errsz, "cannot open directory %s: %s", dir, strerror(errno));
+		goto done;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		int want = 0;
+		for (size_t i = 0; suffixes[i] && !want; i++)
+			want = util_ends_with(de->d_name, suffixes[i]);
+		if (!want)
+			continue;
+		char *p = xasprintf("%s/%s", dir, de->d_name);
+		struct stat st;
+		unsigned char *data = NULL;
+		size_t len = 0;
+		int r = 0;
+		if (lstat(p, &st) < 0)
+			r = -1;
+		else if (S_ISREG(st.st_mode))
+			r = util_read_file(p, SIBLING_MAX_BYTES, &data, &len);
+		if (r == 0 && S_ISREG(st.st_mode))
+			fn(de->d_name, data, len, arg);
+		else if (r != 0)
+			snprintf(err, errsz, "%s: %s", p, r < 0 ? strerror(errno) : "too large to read");
+		free(data);
+		free(p);
+		if (r != 0) {
+			closedir(d);
+			goto done;
+		}
+	}
+	closedir(d);
+	rc = 0;
+done:
+	free(dir);
+	return rc;
+}
+
+const struct scan_siblings files_siblings = {files_siblings_each};

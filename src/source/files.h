@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/scan.h"
+
 /*
  * Called once per file. data is NUL-terminated (not counted in len). On a read
  * error data is NULL and err says why; on an oversize file data is NULL, err is
@@ -25,5 +27,9 @@ typedef int (*files_cb)(const char *path, const unsigned char *data, size_t len,
  * Returns 0, or the callback's non-zero value.
  */
 int files_walk(const char *arg, uint64_t max_bytes, files_cb cb, void *cbarg);
+
+/* The files beside a path on disk (its directory as it is now), for scan_ctx.siblings;
+ * "<stdin>" has none. */
+extern const struct scan_siblings files_siblings;
 
 #endif

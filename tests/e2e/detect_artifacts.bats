@@ -51,12 +51,13 @@ scan_expect() {
 	done
 }
 
-@test "OpenTofu encrypted state and plans are reported as tf-state-encrypted warnings" {
+@test "OpenTofu encrypted state and plans are blocked as tf-state-encrypted, saying why" {
 	fixtures encrypted-state --out terraform.tfstate
-	scan_expect tf-state-encrypted 0 terraform.tfstate
+	scan_expect tf-state-encrypted 1 terraform.tfstate
 	assert_output_not_contains "Named like"
+	assert_output_contains "tofu destroy"
 	fixtures encrypted-plan --variant minified --out plan.bin
-	scan_expect tf-state-encrypted 0 plan.bin
+	scan_expect tf-state-encrypted 1 plan.bin
 }
 
 @test "Pulumi checkpoints and stack exports are blocked as pulumi-state" {

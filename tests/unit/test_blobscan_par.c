@@ -81,7 +81,7 @@ static void threaded_scan_reports_like_a_sequential_scan(void **state)
 	assert_int_equal(blobset_count(&set), 3000);
 	finding_list_init(&seq);
 	finding_list_init(&par);
-	struct blobscan_opts bo = {&limits, NULL, NULL, NULL, NULL};
+	struct blobscan_opts bo = {&limits, NULL, NULL, NULL, NULL, 0};
 	blobscan_run(repo, &set, blobset_count(&set), &bo, &seq);
 	par_scan(repo, &set, &bo, 2, &par);
 	assert_true(seq.n >= 6);

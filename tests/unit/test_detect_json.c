@@ -101,7 +101,7 @@ static void encrypted_envelope_needs_all_parts_and_no_version(void **state)
 	(void)state;
 	expect_one("{\"serial\":1,\"lineage\":\"x\",\"meta\":{\"key_provider.pbkdf2.k\":\"eyJ9\"},"
 	           "\"encrypted_data\":\"QUJD\",\"encryption_version\":\"v0\"}",
-	           "tf-state-encrypted", SG_SEV_WARN);
+	           "tf-state-encrypted", SG_SEV_BLOCK);
 	expect_none("{\"meta\":{},\"encrypted_data\":\"QUJD\",\"encryption_version\":\"\"}");
 	expect_none("{\"version\":1,\"meta\":{},\"encrypted_data\":\"QUJD\",\"encryption_version\":\"v0\"}");
 }
