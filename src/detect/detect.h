@@ -32,5 +32,11 @@ void detect_stream_feed(struct detect_stream *s, const unsigned char *data, size
 /* Reports as described above and frees s. `size` is the whole content's size. */
 void detect_stream_finish(struct detect_stream *s, struct scan_ctx *ctx, const char *path,
                           uint64_t size);
+/* The same for content above another limit (an archive member above member_bytes): the
+ * message names `limit_key` ("member_bytes") and its value `limit`. Frees s. */
+void detect_stream_finish_limit(struct detect_stream *s, struct scan_ctx *ctx, const char *path,
+                                uint64_t size, const char *limit_key, uint64_t limit);
+/* Frees s without a verdict (the caller reported the content otherwise). */
+void detect_stream_free(struct detect_stream *s);
 
 #endif

@@ -194,6 +194,11 @@ unsigned prefilter_run(const unsigned char *data, size_t len)
 {
 	struct prefilter pf;
 	prefilter_init(&pf);
+	/* in steps, giving back the pages of a mapped file behind it (util_release_pages) */
+	for (size_t step = (size_t)8 << 20; len > step; data += step, len -= step) {
+		prefilter_feed(&pf, data, step);
+		util_release_pages(data, step);
+	}
 	prefilter_feed(&pf, data, len);
 	return pf.flags & ~(unsigned)PF_INTERNAL;
 }

@@ -50,7 +50,7 @@ struct policy_env {
 	size_t nfps;
 };
 
-enum { LIMIT_COUNT = 7 };
+enum { LIMIT_COUNT = 8 };
 
 struct policy {
 	struct policy_env *envs;

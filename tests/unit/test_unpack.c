@@ -130,7 +130,7 @@ static void tar_trailing_garbage_after_the_end_marker_is_corrupt(void **state)
 	finding_list_free(&s.out);
 }
 
-static void budget_checks_ratio_member_and_total(void **state)
+static void budget_checks_refuse_bombs_and_stream_big_members(void **state)
 {
 	(void)state;
 	struct scan_limits l;
@@ -139,14 +139,19 @@ static void budget_checks_ratio_member_and_total(void **state)
 	/* ratio only counts above 1 MiB of output */
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 1 << 20), UNPACK_OK);
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1024, (1 << 20) + 1), UNPACK_LIMIT_RATIO);
+	/* above member_bytes, or past archive_bytes of members held: streamed, not refused */
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1ull << 30, l.member_bytes + 1),
 	                 UNPACK_LIMIT_MEMBER);
-	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 11),
+	assert_int_equal(unpack_budget_check(&l, 0, l.archive_bytes - 10, 1 << 20, 11),
 	                 UNPACK_LIMIT_BYTES);
-	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 10), UNPACK_OK);
+	assert_int_equal(unpack_budget_check(&l, 0, l.archive_bytes - 10, 1 << 20, 10), UNPACK_OK);
+	/* what was streamed counts against inflated_bytes only */
+	assert_int_equal(unpack_budget_check(&l, l.archive_bytes * 4, 0, 1 << 20, 10), UNPACK_OK);
+	assert_int_equal(unpack_budget_check(&l, l.inflated_bytes - 10, 0, 1 << 20, 11),
+	                 UNPACK_LIMIT_INFLATED);
 	/* saturating: no wrap-around with hostile sizes */
 	assert_int_equal(unpack_budget_check(&l, UINT64_MAX - 1, 0, UINT64_MAX, UINT64_MAX),
-	                 UNPACK_LIMIT_MEMBER);
+	                 UNPACK_LIMIT_INFLATED);
 	l.archive_ratio = 0;
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 100 << 20), UNPACK_OK);
 	assert_false(unpack_ratio_exceeded(&l, UINT64_MAX, 1));
@@ -281,7 +286,7 @@ int main(void)
 		cmocka_unit_test(tar_reader_scans_members_and_reports_state),
 		cmocka_unit_test(tar_member_larger_than_the_archive_is_corrupt),
 		cmocka_unit_test(tar_trailing_garbage_after_the_end_marker_is_corrupt),
-		cmocka_unit_test(budget_checks_ratio_member_and_total),
+		cmocka_unit_test(budget_checks_refuse_bombs_and_stream_big_members),
 		cmocka_unit_test(repeated_limits_are_counted_on_one_finding_per_blob),
 		cmocka_unit_test(member_paths_escape_control_bytes_and_invalid_utf8),
 		cmocka_unit_test(sensitive_names_are_recognised),
