@@ -1,4 +1,5 @@
-/* Unit tests for unpack/: tar header fields, the tar reader, budget arithmetic, member paths. */
+/* Unit tests for unpack/: tar header fields, the tar reader, budget arithmetic, member paths,
+ * the streaming window. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -278,6 +279,101 @@ static void depth_limit_stops_opening_containers(void **state)
 	finding_list_free(&s.out);
 }
 
+/* n pseudo-random bytes (xorshift64: the same every run). Caller frees. */
+static unsigned char *noise(size_t n)
+{
+	unsigned char *d = malloc(n);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		d[i] = (unsigned char)(x >> 24);
+	}
+	return d;
+}
+
+/* Feeds d[0..n) to a window in chunks of `step` bytes and closes it as a member_bytes member. */
+static void window_run(struct scan *s, const unsigned char *d, size_t n, size_t step)
+{
+	struct window w;
+	window_open(&w);
+	for (size_t off = 0; off < n; off += step)
+		window_feed(&w, d + off, n - off < step ? n - off : step);
+	window_close(&w, &s->ctx, "p.zip!bin", UNPACK_LIMIT_MEMBER);
+}
+
+static void window_passes_random_bytes_whatever_the_chunks(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = (3u << 20) + 12345;
+	unsigned char *d = noise(n);
+	d[0] = 0x7f, d[1] = 'E', d[2] = 'L', d[3] = 'F';
+	scan_init(&s);
+	window_run(&s, d, n, 7777);
+	window_run(&s, d, n, 1u << 20);
+	assert_int_equal(s.out.n, 0);
+	finding_list_free(&s.out);
+	free(d);
+}
+
+static void window_sees_state_and_keys_across_chunk_and_window_borders(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = 3u << 20;
+	unsigned char *d = noise(n);
+	/* state split by a 7777-byte chunk border inside "lineage" */
+	size_t at = 7777 * 200 - 20;
+	memcpy(d + at, STATE, sizeof(STATE) - 1);
+	scan_init(&s);
+	window_run(&s, d, n, 7777);
+	const struct finding *f = find_rule(&s.out, "scan-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "Terraform state"));
+	assert_non_null(strstr(f->message, "member_bytes"));
+	finding_list_free(&s.out);
+	free(d);
+	/* an access key across the first token window's end (1 MiB + 64 KiB) */
+	d = noise(n);
+	static const char key[] = "\naws_access_key_id = AKIAZ7QWERTY2345ABCD\n";
+	memcpy(d + (1u << 20) + (64u << 10) - 30, key, sizeof(key) - 1);
+	scan_init(&s);
+	window_run(&s, d, n, 65536);
+	f = find_rule(&s.out, "scan-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "aws-access-key"));
+	finding_list_free(&s.out);
+	free(d);
+}
+
+static void window_refuses_a_member_that_is_an_archive(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = 2u << 20;
+	unsigned char *d = noise(n);
+	/* a zip end record (and a 10-byte comment) at the very end: an archive behind a prefix */
+	memset(d + n - 32, 0, 22);
+	memcpy(d + n - 32, "PK\5\6", 4);
+	d[n - 32 + 20] = 10;
+	scan_init(&s);
+	window_run(&s, d, n, 100000);
+	const struct finding *f = find_rule(&s.out, "archive-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "too large to open from a streaming window"));
+	finding_list_free(&s.out);
+	/* gzip magic at the head */
+	d[n - 32 + 20] = 0;
+	memcpy(d, "\x1f\x8b\x08", 3);
+	scan_init(&s);
+	window_run(&s, d, n, 100000);
+	assert_non_null(find_rule(&s.out, "archive-limit"));
+	finding_list_free(&s.out);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +389,9 @@ int main(void)
 		cmocka_unit_test(containers_are_sniffed_by_magic_not_name),
 		cmocka_unit_test(formats_not_opened_are_recognised_by_their_whole_signature),
 		cmocka_unit_test(depth_limit_stops_opening_containers),
+		cmocka_unit_test(window_passes_random_bytes_whatever_the_chunks),
+		cmocka_unit_test(window_sees_state_and_keys_across_chunk_and_window_borders),
+		cmocka_unit_test(window_refuses_a_member_that_is_an_archive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
