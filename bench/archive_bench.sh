@@ -38,12 +38,15 @@ tar -C "$tmp/data" -cf - logs | xz -T2 -0 >"$tmp/legit.tar.xz"
 tar -C "$tmp/data" -cf - logs | bzip2 -1 >"$tmp/legit.tar.bz2"
 tar -C "$tmp/data" -cf - logs | zstd -q -3 >"$tmp/legit.tar.zst"
 mkdir -p "$tmp/prov"
+rand() { # PASS BYTES: BYTES of AES-CTR output (head ends the pipe early: not a failure)
+	{ openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass "pass:$1" </dev/zero 2>/dev/null || true; } |
+		head -c "$2"
+}
 { printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000'
-  openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass pass:bench </dev/zero 2>/dev/null | head -c 700M; } \
+  rand bench 700M; } \
 	>"$tmp/prov/terraform-provider-aws_v5.31.0_x5"
 (cd "$tmp/prov" && zip -q -0 "$tmp/provider.zip" terraform-provider-aws_v5.31.0_x5)
-openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass pass:log </dev/zero 2>/dev/null | head -c 243M |
-	base64 >"$tmp/prov/build.log"
+rand log 243M | base64 >"$tmp/prov/build.log"
 tar -C "$tmp/prov" -cf - . | zstd -q -3 -T2 >"$tmp/provider.tar.zst"
 prov_zip=$(stat -c %s "$tmp/prov/terraform-provider-aws_v5.31.0_x5")
 prov_tar=$(tar -C "$tmp/prov" -cf - . | wc -c)

@@ -166,6 +166,10 @@ void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
 		if (!isspace(data[i]) && data[i] != 0) {
 			pf->first_seen = 1;
 			pf->first = data[i];
+		} else if (!data[i]) { /* a run of zeroed bytes (a preallocated file, a bomb): fast */
+			uint64_t w;
+			while (i + 1 + sizeof(w) <= len && (memcpy(&w, data + i + 1, sizeof(w)), !w))
+				i += sizeof(w);
 		}
 	}
 	/* needles straddling the previous chunk's end */

@@ -243,6 +243,22 @@ PY
 	assert_output_contains "inflated_bytes"
 }
 
+@test "a bomb under the ratio is stopped by inflated_bytes, declared or not" {
+	afx bomb-zip bomb.zip
+	afx bomb-gzip zeros.gz
+	echo '{"limits": {"archive_ratio": 100000, "inflated_bytes": 1073741824}}' > c.json
+	measure_cfg() { /usr/bin/time -v "$STATEGUARD" scan --config c.json "$1" >out.txt 2>time.txt || true
+		cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' time.txt); }
+	measure_cfg bomb.zip
+	grep -q "archive-limit" out.txt
+	grep -q "inflated_bytes" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }' || { echo "cpu $cpu s"; false; }
+	measure_cfg zeros.gz
+	grep -q "archive-limit" out.txt
+	grep -q "inflated_bytes" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 10) }' || { echo "cpu $cpu s"; false; }
+}
+
 @test "a tar member larger than member_bytes inside tar.gz is streamed: random passes, state is found" {
 	mkdir d && head -c 300000 /dev/urandom > d/big.bin
 	python3 "$SG_ROOT/tests/lib/archive_fixtures.py" state d/terraform.tfstate
