@@ -20,9 +20,10 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
                 unsigned depth);
 
 /*
- * Content too large to read whole (above limits->file_bytes) is checked by
- * name and by the streaming prefilter instead: feed it in order, in chunks of
- * any size, then finish. If it cannot be ruled out as an artifact, finish adds
+ * Content too large to read whole (above limits->file_bytes, or an archive
+ * member above member_bytes) is checked by name, the streaming prefilter, the
+ * token detectors over overlapping windows and a search for embedded state
+ * instead: feed it in order, in chunks of any size, then finish. If it cannot be ruled out as an artifact, finish adds
  * a blocking `scan-limit` finding saying why and how to raise the limit (fail
  * closed); otherwise nothing. One stream per blob; not shared between threads.
  */

@@ -1,9 +1,8 @@
 /*
- * window: the verdict on an archive member too big to read whole. It sees the
- * member once, in order, holding only its first 512 and last 64 KiB bytes:
- * detect/'s streaming prefilter judges the content, and a member that is itself
- * a container (sniffed at its head, or a zip end record at its tail) blocks,
- * since a nested archive cannot be opened from a window. It never reads input.
+ * window: the verdict on an archive member too big to read whole, seen once in
+ * order, keeping only its first 512 and last 64 KiB bytes: detect/'s streaming
+ * checks judge the content; a member that is itself a container (head sniff, or
+ * a zip end record at the tail) blocks, as it cannot be opened from a window.
  */
 #include <stdio.h>
 #include <stdlib.h>
