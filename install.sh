@@ -23,7 +23,7 @@ done
 # Build, test and fuzzing dependencies (Debian package names).
 packages=(build-essential pkg-config git python3 libgit2-dev libzip-dev libcjson-dev zlib1g-dev
 	liblzma-dev libbz2-dev libzstd-dev libssl-dev libdeflate-dev libcmocka-dev bats clang
-	libclang-rt-14-dev valgrind zip unzip xz-utils bzip2 zstd time)
+	libclang-rt-14-dev valgrind zip unzip xz-utils bzip2 zstd time openssl)
 # Archive tools the tests make fixtures with, including formats stateguard refuses.
 packages+=(p7zip-full cpio lz4 lzip ncompress)
 # Ecosystem tests: smart-HTTP server, pre-commit framework, man page lint, Git LFS.

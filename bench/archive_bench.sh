@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/archive_bench.sh [MIB]: archive throughput and bounds of `stateguard scan`.
 # Generates ~MIB (default 200) MiB of legitimate text members, packs them as zip, tar.gz,
-# tar.xz, tar.bz2 and tar.zst, plus the 4 GiB zip and gzip bombs and the nested bomb, and
+# tar.xz, tar.bz2 and tar.zst, plus the 4 GiB zip and gzip bombs and the nested bomb, a
+# provider release zip (one 700 MiB binary of random bytes, stored) and a 1 GiB tar.zst of
+# it with a 330 MiB build log (both above member_bytes: streamed through the window), and
 # prints for each: archive size, wall and CPU seconds, MB/s of inflated data per CPU
 # second, peak RSS. The first row scans the unpacked files: the detectors' share.
 set -euo pipefail
@@ -35,6 +37,20 @@ tar -C "$tmp/data" -cf - logs | gzip -1 >"$tmp/legit.tar.gz"
 tar -C "$tmp/data" -cf - logs | xz -T2 -0 >"$tmp/legit.tar.xz"
 tar -C "$tmp/data" -cf - logs | bzip2 -1 >"$tmp/legit.tar.bz2"
 tar -C "$tmp/data" -cf - logs | zstd -q -3 >"$tmp/legit.tar.zst"
+mkdir -p "$tmp/prov"
+rand() { # PASS BYTES: BYTES of AES-CTR output (head ends the pipe early: not a failure)
+	{ openssl enc -aes-128-ctr -nosalt -pbkdf2 -pass "pass:$1" </dev/zero 2>/dev/null || true; } |
+		head -c "$2"
+}
+{ printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000'
+  rand bench 700M; } \
+	>"$tmp/prov/terraform-provider-aws_v5.31.0_x5"
+(cd "$tmp/prov" && zip -q -0 "$tmp/provider.zip" terraform-provider-aws_v5.31.0_x5)
+rand log 243M | base64 >"$tmp/prov/build.log"
+tar -C "$tmp/prov" -cf - . | zstd -q -3 -T2 >"$tmp/provider.tar.zst"
+prov_zip=$(stat -c %s "$tmp/prov/terraform-provider-aws_v5.31.0_x5")
+prov_tar=$(tar -C "$tmp/prov" -cf - . | wc -c)
+rm -rf "$tmp/prov"
 afx bomb-zip "$tmp/bomb.zip"
 afx bomb-gzip "$tmp/bomb.gz"
 afx bomb-nested "$tmp/bomb-nested.zip"
@@ -43,7 +59,8 @@ afx bomb-nested "$tmp/bomb-nested.zip"
 printf '{"limits": {"archive_bytes": %d}}\n' $((raw * 2)) >"$tmp/cfg.json"
 
 printf '%-18s %10s %8s %8s %10s %10s  %s\n' archive size_MiB wall_s cpu_s MB/s_cpu rss_MiB result
-for f in data legit.zip legit.tar.gz legit.tar.xz legit.tar.bz2 legit.tar.zst bomb.zip bomb.gz bomb-nested.zip; do
+for f in data legit.zip legit.tar.gz legit.tar.xz legit.tar.bz2 legit.tar.zst provider.zip \
+	provider.tar.zst bomb.zip bomb.gz bomb-nested.zip; do
 	rc=0
 	/usr/bin/time -v "$BIN" scan --config "$tmp/cfg.json" "$tmp/$f" >"$tmp/out" 2>"$tmp/time" || rc=$?
 	read -r wall cpu rss < <(awk -F': ' '
@@ -52,7 +69,11 @@ for f in data legit.zip legit.tar.gz legit.tar.xz legit.tar.bz2 legit.tar.zst bo
 		END { printf "%.2f %.2f %.1f\n", w, u + s, r / 1024 }' "$tmp/time")
 	size=$(du -sb "$tmp/$f" | awk '{ printf "%.1f", $1 / 1048576 }')
 	case $f in
-	data|legit*) mbs=$(awk -v b="$raw" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? b / 1e6 / c : 0) }')
+	data|legit*|provider*)
+		b=$raw
+		[[ $f == provider.zip ]] && b=$prov_zip
+		[[ $f == provider.tar.zst ]] && b=$prov_tar
+		mbs=$(awk -v b="$b" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? b / 1e6 / c : 0) }')
 		result=$([[ $rc -eq 0 ]] && echo pass || echo "exit $rc") ;;
 	*) mbs=-; result=$(grep -o 'archive-[a-z]*' "$tmp/out" | sort -u | tr '\n' ' ') ;;
 	esac

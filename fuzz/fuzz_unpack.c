@@ -2,7 +2,8 @@
  * fuzz_unpack: the layers (zip, tar, gzip, xz, bzip2, zstd, ...) on raw input,
  * the way the pipeline calls them: a layer opens only what its sniffer claims,
  * and inner content comes back through ctx->emit, which here opens nested
- * layers again (no detectors: their fuzzing is fuzz_detect's), with the default budgets.
+ * layers again (no detectors: their fuzzing is fuzz_detect's). Once with the default
+ * budgets, then with tiny ones, so that members stream through the window (window.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *copy = fuzz_copy(data, size);
 	if (!copy)
 		return 0;
-	fuzz_ctx_init(&ctx, &limits, &out);
-	ctx.emit = fuzz_emit;
-	fuzz_emit(&ctx, "archive", copy, size, 0);
-	finding_list_free(&out);
+	for (int tiny = 0; tiny < 2; tiny++) {
+		fuzz_ctx_init(&ctx, &limits, &out);
+		if (tiny) {
+			limits.member_bytes = 64;
+			limits.archive_bytes = 4096;
+		}
+		ctx.emit = fuzz_emit;
+		fuzz_emit(&ctx, "archive", copy, size, 0);
+		finding_list_free(&out);
+	}
 	free(copy);
 	return 0;
 }

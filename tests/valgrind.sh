@@ -66,6 +66,13 @@ check 1 "scan of a saved plan" "$BIN" scan --format json "$TMP/planout"
 check 1 "scan of a gzip bomb" "$BIN" scan "$TMP/bomb.gz"
 check 1 "scan of a directory, SARIF" "$BIN" scan --format sarif "$TMP/tree"
 check 0 "scan of clean HCL" "$BIN" scan "$TMP/tree/main.tf"
+# members above member_bytes stream through the window (zip, tar.gz, gzip); the key blocks
+head -c 40000 /dev/urandom >"$TMP/big.bin"
+{ head -c 20000 /dev/urandom; printf '\nAKIAZ7QWERTY2345ABCD\n'; } >"$TMP/keyed.bin"
+(cd "$TMP" && zip -q stream.zip big.bin keyed.bin && tar -czf stream.tgz big.bin && gzip -k big.bin)
+echo '{"limits": {"member_bytes": 1000}}' >"$TMP/small.json"
+check 1 "scan of zip members streamed through the window" "$BIN" scan --config "$TMP/small.json" "$TMP/stream.zip"
+check 0 "scan of tar.gz and gzip members streamed" "$BIN" scan --config "$TMP/small.json" "$TMP/stream.tgz" "$TMP/big.bin.gz"
 
 git init -q "$TMP/repo"
 cd "$TMP/repo"

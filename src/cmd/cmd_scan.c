@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <git2.h>
+#include <openssl/evp.h>
 
 #include "cmd/commands.h"
 #include "pipeline/pipeline.h"
@@ -40,6 +41,40 @@ static void scan_oversize(struct scan_state *s, const char *path, size_t size)
 	detect_stream_finish(ds, &s->ctx, path, size);
 }
 
+/*
+ * The blob id of content (what `git hash-object` prints). Big content is hashed
+ * in steps that give a mapped file's pages back (util_release_pages), so that
+ * stamping findings does not make the whole file resident. 0, or -1.
+ */
+static int scan_blob_id(const unsigned char *data, size_t len, char *hex, size_t hexsz)
+{
+	const size_t step = (size_t)8 << 20;
+	if (len < 4 * step) {
+		git_oid oid;
+		if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0)
+			return -1;
+		git_oid_tostr(hex, hexsz, &oid);
+		return 0;
+	}
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	char head[32];
+	int hl = snprintf(head, sizeof(head), "blob %zu", len), ok;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	ok = c && EVP_DigestInit_ex(c, EVP_sha1(), NULL) == 1 &&
+	     EVP_DigestUpdate(c, head, (size_t)hl + 1) == 1;
+	for (size_t off = 0; ok && off < len; off += step) {
+		size_t k = len - off < step ? len - off : step;
+		ok = EVP_DigestUpdate(c, data + off, k) == 1;
+		util_release_pages(data + off, k);
+	}
+	ok = ok && EVP_DigestFinal_ex(c, md, &n) == 1 && n == 20 && hexsz > 40;
+	EVP_MD_CTX_free(c);
+	for (unsigned i = 0; ok && i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return ok ? 0 : -1;
+}
+
 int scan_file_one(const char *path, const unsigned char *data, size_t len, const char *err,
                   void *arg)
 {
@@ -56,12 +91,9 @@ int scan_file_one(const char *path, const unsigned char *data, size_t len, const
 		if (s->findings.n > from) {
 			/* the blob id lets allow entries pin reviewed content, as in the hooks;
 			 * hashed only for files with findings */
-			git_oid oid;
 			char hex[GIT_OID_HEXSZ + 1];
-			if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0) {
-				git_oid_tostr(hex, sizeof(hex), &oid);
+			if (scan_blob_id(data, len, hex, sizeof(hex)) == 0)
 				pipeline_stamp_blob(&s->ctx, hex);
-			}
 		}
 	}
 	policy_apply(s->ctx.policy, &s->findings, from);

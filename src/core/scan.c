@@ -9,6 +9,7 @@ void scan_limits_default(struct scan_limits *l)
 	l->archive_depth = 5;
 	l->archive_bytes = 512ull << 20;
 	l->member_bytes = 256ull << 20;
+	l->inflated_bytes = 8ull << 30;
 	l->archive_members = 100000;
 	l->archive_ratio = 1000;
 	l->parse_bytes = 64ull << 20;

@@ -18,8 +18,10 @@ struct lfs_store;
 /* Budgets, sized for a hook by default (scan_limits_default). */
 struct scan_limits {
 	unsigned archive_depth;   /* layers nested deeper than this are not opened */
-	uint64_t archive_bytes;   /* bytes inflated or decoded per top-level blob, all levels together */
-	uint64_t member_bytes;    /* bytes inflated for one member */
+	uint64_t archive_bytes;   /* bytes inflated or decoded per top-level blob and read whole, all
+	                           * levels together; past it, members stream through the prefilter */
+	uint64_t member_bytes;    /* largest member read whole; bigger ones stream (prefilter) */
+	uint64_t inflated_bytes;  /* hard ceiling on bytes inflated per top-level blob (bombs) */
 	uint64_t archive_members; /* members per container */
 	uint64_t archive_ratio;   /* inflated:compressed ratio treated as a bomb (with >1 MiB out) */
 	uint64_t parse_bytes;     /* JSON above this is not fully parsed (prefilter + name only) */
@@ -60,6 +62,7 @@ struct scan_ctx {
 	const struct policy *policy; /* NULL: built-in rules only */
 	struct finding_list *out;    /* findings are appended here */
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
+	uint64_t held;               /* of those, bytes of members read whole (archive_bytes) */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
 	scan_emit_fn emit;           /* set by the pipeline (pipeline_scan_blob) */
 	/* Git LFS (unpack/lfs.h): the store a hook reads objects from, and what an absent one

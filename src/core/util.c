@@ -1,6 +1,7 @@
 /*
  * util: allocation wrappers that fail closed (exit 2, never a signal), bounded
- * file/stream reading, atomic file replacement and byte-string helpers.
+ * file/stream reading, read-only file mappings whose pages can be given back,
+ * atomic file replacement and byte-string helpers.
  * Nothing here knows about Git or artifacts.
  */
 #include "core/util.h"
@@ -8,10 +9,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,6 +190,75 @@ int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len)
 	return over;
 }
 
+/* The live mappings of util_map_fd, for util_release_pages (a full table only costs that). */
+static struct {
+	uintptr_t base;
+	size_t len;
+} util_maps[16];
+static pthread_mutex_t util_maps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const unsigned char *util_map_fd(int fd, size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	if (!len || len > SIZE_MAX - 2 * pg) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* a zero page after the file's pages: the byte after the content is always a NUL */
+	size_t total = (len + pg - 1) / pg * pg + pg;
+	void *base = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mmap(base, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		int e = errno;
+		munmap(base, total);
+		errno = e;
+		return NULL;
+	}
+	pthread_mutex_lock(&util_maps_lock);
+	for (size_t i = 0; i < sizeof(util_maps) / sizeof(*util_maps); i++)
+		if (!util_maps[i].base) {
+			util_maps[i].base = (uintptr_t)base;
+			util_maps[i].len = len;
+			break;
+		}
+	pthread_mutex_unlock(&util_maps_lock);
+	return base;
+}
+
+void util_unmap(const unsigned char *p, size_t len)
+{
+	if (!p)
+		return;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	pthread_mutex_lock(&util_maps_lock);
+	for (size_t i = 0; i < sizeof(util_maps) / sizeof(*util_maps); i++)
+		if (util_maps[i].base == (uintptr_t)p)
+			util_maps[i].base = 0;
+	pthread_mutex_unlock(&util_maps_lock);
+	munmap((void *)p, (len + pg - 1) / pg * pg + pg);
+}
+
+void util_release_pages(const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, b = a + n, lo = 0, hi = 0;
+	pthread_mutex_lock(&util_maps_lock);
+	for (size_t i = 0; i < sizeof(util_maps) / sizeof(*util_maps); i++) {
+		uintptr_t base = util_maps[i].base;
+		if (base && a >= base && a < base + util_maps[i].len) {
+			lo = a;
+			hi = b < base + util_maps[i].len ? b : base + util_maps[i].len;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&util_maps_lock);
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	lo = (lo + pg - 1) / pg * pg;
+	hi = hi / pg * pg;
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 int util_read_file(const char *path, size_t max, unsigned char **data, size_t *len)
 {
 	struct stat st;
@@ -255,12 +327,38 @@ int util_write_file_atomic(const char *path, const char *data, size_t len, const
 	return 0;
 }
 
+/* Searches longer than one segment go segment by segment, giving pages back behind them. */
+#define UTIL_SEGMENT ((size_t)8 << 20)
+
+typedef const unsigned char *(*util_finder)(const unsigned char *, size_t, const char *, size_t);
+
+static const unsigned char *find_segmented(util_finder f, const unsigned char *hay, size_t hay_len,
+                                           const char *needle, size_t needle_len)
+{
+	/* a match starting in a segment ends within needle_len - 1 bytes after it */
+	while (hay_len - needle_len + 1 > UTIL_SEGMENT) {
+		const unsigned char *r = f(hay, UTIL_SEGMENT + needle_len - 1, needle, needle_len);
+		if (r)
+			return r;
+		util_release_pages(hay, UTIL_SEGMENT);
+		hay += UTIL_SEGMENT;
+		hay_len -= UTIL_SEGMENT;
+	}
+	return f(hay, hay_len, needle, needle_len);
+}
+
+static const unsigned char *find_plain(const unsigned char *hay, size_t hay_len,
+                                       const char *needle, size_t needle_len)
+{
+	return memmem(hay, hay_len, needle, needle_len);
+}
+
 const unsigned char *util_memmem(const unsigned char *hay, size_t hay_len, const char *needle,
                                  size_t needle_len)
 {
 	if (!hay || needle_len > hay_len)
 		return NULL;
-	return memmem(hay, hay_len, needle, needle_len);
+	return find_segmented(find_plain, hay, hay_len, needle, needle_len);
 }
 
 static const unsigned char *casemem_scalar(const unsigned char *hay, size_t hay_len,
@@ -342,9 +440,9 @@ const unsigned char *util_memcasemem(const unsigned char *hay, size_t hay_len, c
 	if (!hay || needle_len == 0 || needle_len > hay_len)
 		return NULL;
 #if defined(__SSE2__)
-	return casemem_sse2(hay, hay_len, needle, needle_len);
+	return find_segmented(casemem_sse2, hay, hay_len, needle, needle_len);
 #else
-	return casemem_scalar(hay, hay_len, needle, needle_len);
+	return find_segmented(casemem_scalar, hay, hay_len, needle, needle_len);
 #endif
 }
 

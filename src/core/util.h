@@ -66,6 +66,23 @@ int util_read_file(const char *path, size_t max, unsigned char **data, size_t *l
 int util_write_file_atomic(const char *path, const char *data, size_t len, const char *tmp,
                            mode_t mode);
 
+/*
+ * Maps the first `len` (> 0) bytes of the regular file open as fd, read-only and
+ * followed by a NUL byte like util_read_file's buffers. Its pages can be given
+ * back with util_release_pages as a reader moves on, so scanning a big file
+ * does not keep it resident. Returns the mapping, or NULL with errno set.
+ */
+const unsigned char *util_map_fd(int fd, size_t len);
+void util_unmap(const unsigned char *p, size_t len);
+
+/*
+ * Says that [p, p+n) will not be read again soon: where it lies in a mapping of
+ * util_map_fd, its whole pages leave the resident set (re-read from the page
+ * cache if touched again). Any other memory is left alone, so callers need not
+ * know where their bytes came from.
+ */
+void util_release_pages(const void *p, size_t n);
+
 /* Reads a stream up to `max` bytes; returns 1 if the stream was longer (data holds max bytes). */
 int util_read_stream(FILE *f, size_t max, unsigned char **data, size_t *len);
 

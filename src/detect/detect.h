@@ -22,9 +22,10 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
                 unsigned depth, int wrapped);
 
 /*
- * Content too large to read whole (above limits->file_bytes) is checked by
- * name and by the streaming prefilter instead: feed it in order, in chunks of
- * any size, then finish. If it cannot be ruled out as an artifact, finish adds
+ * Content too large to read whole (above limits->file_bytes, or an archive
+ * member above member_bytes) is checked by name, the streaming prefilter, the
+ * token detectors over overlapping windows and a search for embedded state
+ * instead: feed it in order, in chunks of any size, then finish. If it cannot be ruled out as an artifact, finish adds
  * a blocking `scan-limit` finding saying why and how to raise the limit (fail
  * closed); otherwise nothing. One stream per blob; not shared between threads.
  */
@@ -34,5 +35,11 @@ void detect_stream_feed(struct detect_stream *s, const unsigned char *data, size
 /* Reports as described above and frees s. `size` is the whole content's size. */
 void detect_stream_finish(struct detect_stream *s, struct scan_ctx *ctx, const char *path,
                           uint64_t size);
+/* The same for content above another limit (an archive member above member_bytes): the
+ * message names `limit_key` ("member_bytes") and its value `limit`. Frees s. */
+void detect_stream_finish_limit(struct detect_stream *s, struct scan_ctx *ctx, const char *path,
+                                uint64_t size, const char *limit_key, uint64_t limit);
+/* Frees s without a verdict (the caller reported the content otherwise). */
+void detect_stream_free(struct detect_stream *s);
 
 #endif

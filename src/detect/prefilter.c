@@ -172,6 +172,10 @@ void prefilter_feed(struct prefilter *pf, const unsigned char *data, size_t len)
 		if (!isspace(data[i]) && data[i] != 0) {
 			pf->first_seen = 1;
 			pf->first = data[i];
+		} else if (!data[i]) { /* a run of zeroed bytes (a preallocated file, a bomb): fast */
+			uint64_t w;
+			while (i + 1 + sizeof(w) <= len && (memcpy(&w, data + i + 1, sizeof(w)), !w))
+				i += sizeof(w);
 		}
 	}
 	/* needles straddling the previous chunk's end */
@@ -200,6 +204,11 @@ unsigned prefilter_run(const unsigned char *data, size_t len)
 {
 	struct prefilter pf;
 	prefilter_init(&pf);
+	/* in steps, giving back the pages of a mapped file behind it (util_release_pages) */
+	for (size_t step = (size_t)8 << 20; len > step; data += step, len -= step) {
+		prefilter_feed(&pf, data, step);
+		util_release_pages(data, step);
+	}
 	prefilter_feed(&pf, data, len);
 	return pf.flags & ~(unsigned)PF_INTERNAL;
 }

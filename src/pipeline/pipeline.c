@@ -34,6 +34,7 @@ int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned ch
                        size_t len)
 {
 	ctx->inflated = 0;
+	ctx->held = 0;
 	ctx->blob_first = ctx->out->n;
 	ctx->emit = pipeline_scan_content;
 	return pipeline_scan_content(ctx, path, data, len, 0);

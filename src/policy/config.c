@@ -22,7 +22,7 @@
 
 const char *const policy_limit_names[LIMIT_COUNT + 1] = {
 	"archive_depth", "archive_bytes", "member_bytes", "archive_members",
-	"archive_ratio", "parse_bytes",   "file_bytes",    NULL,
+	"archive_ratio", "parse_bytes",   "file_bytes",    "inflated_bytes", NULL,
 };
 
 struct cfg {
@@ -701,7 +701,7 @@ void policy_limits(const struct policy *p, struct scan_limits *l)
 		return;
 	uint64_t *dst[LIMIT_COUNT] = {NULL,           &l->archive_bytes, &l->member_bytes,
 	                              &l->archive_members, &l->archive_ratio, &l->parse_bytes,
-	                              &l->file_bytes};
+	                              &l->file_bytes, &l->inflated_bytes};
 	for (int k = 0; k < LIMIT_COUNT; k++) {
 		if (!p->has_limit[k])
 			continue;

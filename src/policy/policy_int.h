@@ -50,7 +50,7 @@ struct policy_env {
 	size_t nfps;
 };
 
-enum { LIMIT_COUNT = 7 };
+enum { LIMIT_COUNT = 8 };
 
 /* Contexts that lower example-looking credentials to warn (allow.c has the defaults). */
 enum { CTX_DOCS = 0, CTX_TESTS = 1, CTX_COUNT = 2 };

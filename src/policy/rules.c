@@ -63,8 +63,9 @@ const struct rule_info rules_catalog[] = {
 	 "Unpacking stopped at a configured limit (depth, bytes, members or ratio). Raise the limit "
 	 "in .stateguard.json \"limits\" if the archive is legitimate."},
 	{"scan-limit", "Content above a scan limit",
-	 "A blob was larger than a configured limit (parse_bytes, file_bytes) and could not be fully "
-	 "examined. Raise the limit in .stateguard.json \"limits\" if the file is legitimate."},
+	 "A blob or archive member was larger than a configured limit (parse_bytes, file_bytes, "
+	 "member_bytes) and the streaming checks could not rule an artifact out. Raise the limit in "
+	 ".stateguard.json \"limits\" if the file is legitimate."},
 	{"scan-error", "Content that could not be examined",
 	 "stateguard does not pass what it could not read. Fix the cause named in the message."},
 	{"lfs-object-missing", "Git LFS object not available",

@@ -2,12 +2,17 @@
  * reader: bytes of a container, raw or decoded on demand by one of the
  * decoders (gzip.c, xz.c, bzip2.c, zstd.c). It charges every decoded byte to
  * the top-level blob's budget and stops at the first limit; it knows nothing
- * about the container format it feeds.
+ * about the container format it feeds. Input it has consumed is given back
+ * (util_release_pages) so a mapped file is not kept resident behind it.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "unpack/unpack_int.h"
+
+/* Consumed input is given back in steps of this many bytes. */
+#define READER_RELEASE_STEP ((size_t)8 << 20)
 
 int reader_open(struct reader *r, struct scan_ctx *ctx, enum unpack_format format,
                 const unsigned char *in, size_t len)
@@ -50,6 +55,14 @@ static void reader_fail(struct reader *r, enum reader_state st, enum unpack_limi
 	r->limit = l;
 }
 
+static void reader_release(struct reader *r)
+{
+	if (r->in_pos - r->released >= READER_RELEASE_STEP) {
+		util_release_pages(r->in + r->released, r->in_pos - r->released);
+		r->released = r->in_pos;
+	}
+}
+
 /* Decodes up to n bytes into buf, within the budget. */
 static size_t reader_decode(struct reader *r, unsigned char *buf, size_t n)
 {
@@ -57,14 +70,14 @@ static size_t reader_decode(struct reader *r, unsigned char *buf, size_t n)
 	size_t got = 0;
 	int stalls = 0;
 	while (got < n && r->state == READER_OK) {
-		uint64_t room = l->archive_bytes > r->ctx->inflated ? l->archive_bytes - r->ctx->inflated : 0;
+		uint64_t room = l->inflated_bytes > r->ctx->inflated ? l->inflated_bytes - r->ctx->inflated : 0;
 		size_t want = n - got;
 		if (room < want)
 			want = (size_t)room;
 		if (!want) {
 			unsigned char probe;
 			if (r->dec->decode(r->dec, r, &probe, 1))
-				reader_fail(r, READER_LIMIT, UNPACK_LIMIT_BYTES);
+				reader_fail(r, READER_LIMIT, UNPACK_LIMIT_INFLATED);
 			else if (r->state == READER_OK && ++stalls > 2)
 				reader_fail(r, READER_CORRUPT, UNPACK_OK);
 			continue;
@@ -83,6 +96,7 @@ static size_t reader_decode(struct reader *r, unsigned char *buf, size_t n)
 			reader_fail(r, READER_CORRUPT, UNPACK_OK);
 		}
 	}
+	reader_release(r);
 	return got;
 }
 
@@ -108,6 +122,7 @@ size_t reader_read(struct reader *r, unsigned char *buf, size_t n)
 		got += k;
 		if (r->in_pos == r->in_len && r->state == READER_OK)
 			r->state = READER_END;
+		reader_release(r);
 		return got;
 	}
 	return got + reader_decode(r, buf + got, n - got);
@@ -122,6 +137,7 @@ uint64_t reader_skip(struct reader *r, uint64_t n)
 		r->in_pos += (size_t)k;
 		if (r->in_pos == r->in_len && r->state == READER_OK)
 			r->state = READER_END;
+		reader_release(r);
 		return k;
 	}
 	unsigned char buf[65536];
@@ -140,6 +156,7 @@ const unsigned char *reader_direct(struct reader *r, size_t n)
 {
 	if (r->dec || r->in_len - r->in_pos < n)
 		return NULL;
+	reader_release(r);
 	const unsigned char *p = r->in + r->in_pos;
 	r->in_pos += n;
 	return p;
@@ -176,7 +193,7 @@ int reader_report(struct reader *r, const char *path)
 		if (r->limit == UNPACK_LIMIT_RATIO)
 			snprintf(what, sizeof(what), "%s stream inflates more than %llu:1 (a compression bomb?)",
 			         fmt, (unsigned long long)r->ctx->limits->archive_ratio);
-		else if (r->limit == UNPACK_LIMIT_BYTES)
+		else if (r->limit == UNPACK_LIMIT_INFLATED)
 			snprintf(what, sizeof(what), "%s stream: the bytes inflated for this file, all levels "
 			         "together, ran out", fmt);
 		else

@@ -1,8 +1,9 @@
 /*
  * tar: a small, strict tar reader (ustar, GNU long names, pax path/size) over
  * a reader (raw or decompressing). Every header field is bounds-checked; each
- * member goes back through the pipeline. It never creates files: names,
- * links and traversal paths are display strings only.
+ * member goes back through the pipeline, or, above member_bytes (or past
+ * archive_bytes), through a window as it streams. It never creates files:
+ * names, links and traversal paths are display strings only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,32 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 	return rc;
 }
 
+/* Streams one member's data (size bytes) through a window and judges it. */
+static void tar_window_data(struct scan_ctx *ctx, const char *mpath, struct reader *r,
+                            uint64_t size, enum unpack_limit why, int *truncated)
+{
+	struct window w;
+	unsigned char *buf = r->dec ? xmalloc(WINDOW_CHUNK) : NULL;
+	uint64_t left = size;
+	window_open(&w);
+	while (left) {
+		size_t want = left > WINDOW_CHUNK ? WINDOW_CHUNK : (size_t)left;
+		const unsigned char *p = buf ? buf : reader_direct(r, want);
+		size_t k = buf ? reader_read(r, buf, want) : p ? want : 0;
+		window_feed(&w, p, k);
+		left -= k;
+		if (k < want)
+			break;
+	}
+	if (left) {
+		*truncated = 1;
+		window_discard(&w);
+	} else {
+		window_close(&w, ctx, mpath, why);
+	}
+	free(buf);
+}
+
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth)
 {
 	const struct scan_limits *lim = ctx->limits;
@@ -281,10 +308,12 @@ int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigne
 			} else if (!regular && size == 0) {
 				/* directory, link, device: nothing to read; the name is never used on disk */
 			} else if (size > lim->member_bytes) {
-				unpack_report_limit(ctx, mpath, UNPACK_LIMIT_MEMBER, "tar member is too large");
-				if (reader_skip(r, size) != size)
-					truncated = 1;
+				tar_window_data(ctx, mpath, r, size, UNPACK_LIMIT_MEMBER, &truncated);
+			} else if (r->dec && ctx->held + size > lim->archive_bytes) {
+				tar_window_data(ctx, mpath, r, size, UNPACK_LIMIT_BYTES, &truncated);
 			} else {
+				if (r->dec)
+					ctx->held += size;
 				rc = tar_scan_data(ctx, mpath, r, size, depth, &truncated);
 			}
 			free(name);

@@ -37,14 +37,16 @@ const char *unpack_limit_key(enum unpack_limit l)
 	case UNPACK_LIMIT_RATIO: return "archive_ratio";
 	case UNPACK_LIMIT_METHOD: return "compression_method";
 	case UNPACK_LIMIT_DECODER: return "decoder_memory";
+	case UNPACK_LIMIT_INFLATED: return "inflated_bytes";
 	case UNPACK_OK: break;
 	}
 	return "none";
 }
 
-static uint64_t limit_value(const struct scan_limits *l, enum unpack_limit k)
+uint64_t unpack_limit_value(const struct scan_limits *l, enum unpack_limit k)
 {
 	switch (k) {
+	case UNPACK_LIMIT_INFLATED: return l->inflated_bytes;
 	case UNPACK_LIMIT_DEPTH: return l->archive_depth;
 	case UNPACK_LIMIT_BYTES: return l->archive_bytes;
 	case UNPACK_LIMIT_MEMBER: return l->member_bytes;
@@ -64,14 +66,15 @@ int unpack_ratio_exceeded(const struct scan_limits *l, uint64_t out, uint64_t in
 }
 
 enum unpack_limit unpack_budget_check(const struct scan_limits *l, uint64_t inflated,
-                                      uint64_t member_out, uint64_t member_in, uint64_t more)
+                                      uint64_t held, uint64_t member_in, uint64_t size)
 {
-	uint64_t m = sat_add(member_out, more);
-	if (unpack_ratio_exceeded(l, m, member_in))
+	if (unpack_ratio_exceeded(l, size, member_in))
 		return UNPACK_LIMIT_RATIO;
-	if (m > l->member_bytes)
+	if (sat_add(inflated, size) > l->inflated_bytes)
+		return UNPACK_LIMIT_INFLATED;
+	if (size > l->member_bytes)
 		return UNPACK_LIMIT_MEMBER;
-	if (sat_add(inflated, more) > l->archive_bytes)
+	if (sat_add(held, size) > l->archive_bytes)
 		return UNPACK_LIMIT_BYTES;
 	return UNPACK_OK;
 }
@@ -122,7 +125,7 @@ void unpack_report_limit(struct scan_ctx *ctx, const char *path, enum unpack_lim
 		return;
 	}
 	char *msg, hb[32];
-	uint64_t v = limit_value(ctx->limits, l);
+	uint64_t v = unpack_limit_value(ctx->limits, l);
 	switch (l) {
 	case UNPACK_LIMIT_METHOD:
 	case UNPACK_LIMIT_DECODER:
@@ -131,7 +134,7 @@ void unpack_report_limit(struct scan_ctx *ctx, const char *path, enum unpack_lim
 		                what);
 		break;
 	default:
-		if (l == UNPACK_LIMIT_BYTES || l == UNPACK_LIMIT_MEMBER)
+		if (l == UNPACK_LIMIT_BYTES || l == UNPACK_LIMIT_MEMBER || l == UNPACK_LIMIT_INFLATED)
 			util_human_bytes(v, hb, sizeof(hb));
 		else
 			snprintf(hb, sizeof(hb), "%llu%s", (unsigned long long)v,
@@ -420,14 +423,20 @@ static char *stream_member_name(const char *path)
 	return xstrdup(*base ? base : "data");
 }
 
-/* gzip, xz, bzip2, zstd: a tar inside is read as it streams; anything else is one member. */
+/*
+ * gzip, xz, bzip2, zstd: a tar inside is read as it streams; anything else is
+ * one member, read whole while it fits member_bytes and archive_bytes, and
+ * beyond that judged through a window as the rest streams.
+ */
 static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_format f,
                          const unsigned char *data, size_t len, unsigned depth)
 {
 	struct reader r;
 	struct membuf mb = {0};
-	unsigned char head[512];
+	struct window w;
+	unsigned char head[512], *buf = NULL;
 	char *name = NULL, *mpath = NULL;
+	enum unpack_limit why = UNPACK_OK;
 	int rc = 0;
 
 	if (reader_open(&r, ctx, f, data, len) < 0) {
@@ -439,32 +448,46 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 		rc = unpack_tar(ctx, path, &r, depth);
 		goto done;
 	}
-	unsigned char buf[65536];
+	name = stream_member_name(path);
+	mpath = unpack_member_path(path, name, strlen(name));
+	buf = xmalloc(WINDOW_CHUNK);
+	uint64_t total = 0;
 	for (;;) {
-		size_t want = sizeof(buf);
-		uint64_t room = ctx->limits->member_bytes - (uint64_t)mb.len;
-		if (room < want)
-			want = (size_t)room + 1;
-		size_t n = reader_read(&r, buf, want);
-		if (n > room) {
-			name = stream_member_name(path);
-			mpath = unpack_member_path(path, name, strlen(name));
-			unpack_report_limit(ctx, mpath, UNPACK_LIMIT_MEMBER, "decompressed content is too large");
-			goto done;
+		size_t n = reader_read(&r, buf, WINDOW_CHUNK);
+		total += n;
+		if (why == UNPACK_OK) {
+			why = total > ctx->limits->member_bytes ? UNPACK_LIMIT_MEMBER
+			      : ctx->held + total > ctx->limits->archive_bytes ? UNPACK_LIMIT_BYTES
+			                                                       : UNPACK_OK;
+			if (why != UNPACK_OK) { /* too big to hold: what is held goes first */
+				window_open(&w);
+				window_feed(&w, mb.data, mb.len);
+				membuf_free(&mb);
+			}
 		}
-		membuf_append(&mb, buf, n);
+		if (why == UNPACK_OK)
+			membuf_append(&mb, buf, n);
+		else
+			window_feed(&w, buf, n);
 		if (r.state != READER_OK)
 			break;
 	}
-	if (reader_report(&r, path))
+	if (reader_report(&r, path)) {
+		if (why != UNPACK_OK)
+			window_discard(&w);
 		goto done;
-	name = stream_member_name(path);
-	mpath = unpack_member_path(path, name, strlen(name));
+	}
+	if (why != UNPACK_OK) {
+		window_close(&w, ctx, mpath, why);
+		goto done;
+	}
+	ctx->held += mb.len;
 	rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len, depth + 1);
 done:
 	reader_report(&r, path);
 	reader_close(&r);
 	membuf_free(&mb);
+	free(buf);
 	free(name);
 	free(mpath);
 	return rc;

@@ -19,25 +19,31 @@
 enum unpack_limit {
 	UNPACK_OK = 0,
 	UNPACK_LIMIT_DEPTH,   /* archive_depth */
-	UNPACK_LIMIT_BYTES,   /* archive_bytes */
-	UNPACK_LIMIT_MEMBER,  /* member_bytes */
+	UNPACK_LIMIT_BYTES,   /* archive_bytes: members past it stream through a window */
+	UNPACK_LIMIT_MEMBER,  /* member_bytes: bigger members stream through a window */
 	UNPACK_LIMIT_MEMBERS, /* archive_members */
 	UNPACK_LIMIT_RATIO,   /* archive_ratio */
 	UNPACK_LIMIT_METHOD,  /* a compression method no reader here supports (not configurable) */
 	UNPACK_LIMIT_DECODER, /* a stream needing more decoder memory than allowed (fixed) */
+	UNPACK_LIMIT_INFLATED, /* inflated_bytes: the hard ceiling per top-level blob */
 };
 
 /* The config key of a limit, e.g. "archive_bytes". */
 const char *unpack_limit_key(enum unpack_limit l);
 
 /*
- * Budget arithmetic, pure. `inflated` is what the top-level blob has inflated
- * so far (all levels), `member_out` what the current member has produced,
- * `member_in` the compressed bytes behind it. Returns the first limit that
- * `more` further bytes would break, checking the ratio (a bomb) first.
+ * Budget arithmetic, pure, for a member of `size` bytes from `member_in`
+ * compressed bytes. `inflated` is what the top-level blob has inflated so far
+ * (all levels), `held` how much of it was read whole. Returns UNPACK_LIMIT_RATIO
+ * (a bomb) or UNPACK_LIMIT_INFLATED (over the hard ceiling): refuse; or
+ * UNPACK_LIMIT_MEMBER / UNPACK_LIMIT_BYTES: too big to read whole, stream it
+ * through a window; or UNPACK_OK: read it whole.
  */
 enum unpack_limit unpack_budget_check(const struct scan_limits *l, uint64_t inflated,
-                                      uint64_t member_out, uint64_t member_in, uint64_t more);
+                                      uint64_t held, uint64_t member_in, uint64_t size);
+
+/* The value of limit l in l's config (0 for the fixed ones). */
+uint64_t unpack_limit_value(const struct scan_limits *l, enum unpack_limit k);
 
 /* 1 if `out` bytes from `in` compressed bytes look like a bomb under l->archive_ratio. */
 int unpack_ratio_exceeded(const struct scan_limits *l, uint64_t out, uint64_t in);
@@ -131,6 +137,7 @@ struct reader {
 	struct scan_ctx *ctx;
 	const unsigned char *in; /* compressed input (or the raw bytes when dec == NULL) */
 	size_t in_len, in_pos;
+	size_t released;         /* input before this was given back (util_release_pages) */
 	struct decoder *dec;     /* NULL: raw bytes, no decoding, nothing charged */
 	struct decoder decoder_store;
 	enum unpack_format format;
@@ -169,6 +176,32 @@ int decoder_xz_init(struct decoder *d);
 int decoder_bzip2_init(struct decoder *d);
 int decoder_zstd_init(struct decoder *d);
 int decoder_zip_lzma_init(struct decoder *d);
+
+/*
+ * window: a member too big to read whole (above member_bytes, or past
+ * archive_bytes), judged as it streams, in chunks of any size: the streaming
+ * prefilter of detect/, the container sniff on its first bytes and a zip end
+ * record in its last (a nested archive cannot be opened from a window).
+ */
+struct window {
+	struct detect_stream *ds;
+	unsigned char head[512];
+	size_t head_len;
+	unsigned char *tail; /* the last WINDOW_TAIL bytes (a zip end record and its comment) */
+	size_t tail_len;
+	uint64_t size;
+};
+#define WINDOW_TAIL (65535 + 22)
+/* Bytes read from a member per step while it streams through a window. */
+#define WINDOW_CHUNK ((size_t)1 << 20)
+void window_open(struct window *w);
+void window_feed(struct window *w, const unsigned char *p, size_t n);
+/* The verdict on what was fed as member `mpath`, streamed because of `why` (MEMBER or
+ * BYTES): a blocking finding if it cannot be ruled out, else nothing. Frees w. */
+void window_close(struct window *w, struct scan_ctx *ctx, const char *mpath,
+                  enum unpack_limit why);
+/* Frees w without a verdict (the member was reported corrupt or over a limit). */
+void window_discard(struct window *w);
 
 /* Container readers. Each scans every member with scan_emit(depth + 1). */
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,

@@ -1,9 +1,10 @@
 /*
  * zip: zip archives (also behind a prefix, e.g. self-extracting) opened from
  * memory with libzip, every entry inflated under our own caps (libzip 1.7.3
- * does not stop at declared sizes) and scanned; saved Terraform plans become
- * tf-plan findings. Our own central-directory walk finds prefixes and
- * overlapping entries, which libzip does not check. Nothing touches the disk.
+ * does not stop at declared sizes) and scanned whole, or, above member_bytes or
+ * past archive_bytes, judged through a window as it inflates; saved Terraform
+ * plans become tf-plan findings. Our own central-directory walk finds prefixes
+ * and overlapping entries, which libzip does not check. Nothing touches the disk.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,33 +254,91 @@ static void zip_report_plan(struct scan_ctx *ctx, const char *path, size_t from,
 	free(pp);
 }
 
-/* Inflates entry i under our caps and scans it. */
+/*
+ * Checks a member's declared size before anything is inflated: a bomb (ratio)
+ * or a size over what is left of inflated_bytes is reported (returns 1);
+ * otherwise *why says whether it is read whole (UNPACK_OK) or through a window.
+ */
+static int zip_refused(struct scan_ctx *ctx, const zip_stat_t *st, uint64_t in, const char *mpath,
+                       enum unpack_limit *why)
+{
+	uint64_t size = st->size;
+	enum unpack_limit l = unpack_budget_check(ctx->limits, ctx->inflated, ctx->held, in, size);
+	*why = l;
+	if (l != UNPACK_LIMIT_RATIO && l != UNPACK_LIMIT_INFLATED)
+		return 0;
+	char what[200], hb[32];
+	util_human_bytes(size, hb, sizeof(hb));
+	if (l == UNPACK_LIMIT_RATIO)
+		snprintf(what, sizeof(what),
+		         "zip member declares %s from %llu compressed bytes (a compression bomb?)", hb,
+		         (unsigned long long)st->comp_size);
+	else
+		snprintf(what, sizeof(what),
+		         "zip member declares %s, more than what is left of the bytes this file may "
+		         "inflate, all levels together", hb);
+	unpack_report_limit(ctx, mpath, l, what);
+	return 1;
+}
+
+/* Streams an opened entry through a window (WINDOW_CHUNK at a time) and judges it. */
+static void zip_window_entry(struct scan_ctx *ctx, zip_file_t *zf, uint64_t size,
+                             const char *mpath, enum unpack_limit why)
+{
+	struct window w;
+	unsigned char *buf = xmalloc(WINDOW_CHUNK);
+	uint64_t got = 0;
+	int bad = 0;
+	window_open(&w);
+	for (;;) {
+		zip_int64_t k = zip_fread(zf, buf, WINDOW_CHUNK);
+		if (k < 0) {
+			unpack_report_corrupt(ctx, mpath, "zip", "%s", zip_file_strerror(zf));
+			bad = 1;
+			break;
+		}
+		if (k == 0)
+			break;
+		got += (uint64_t)k;
+		ctx->inflated += (uint64_t)k;
+		if (got > size) {
+			unpack_report_corrupt(ctx, mpath, "zip",
+			                      "member inflates to more than the %llu bytes it declares",
+			                      (unsigned long long)size);
+			bad = 1;
+			break;
+		}
+		window_feed(&w, buf, (size_t)k);
+	}
+	if (!bad && got < size) {
+		unpack_report_corrupt(ctx, mpath, "zip",
+		                      "member inflates to %llu bytes, less than the %llu it declares",
+		                      (unsigned long long)got, (unsigned long long)size);
+		bad = 1;
+	}
+	if (bad)
+		window_discard(&w);
+	else
+		window_close(&w, ctx, mpath, why);
+	free(buf);
+}
+
+/* Inflates entry i under our caps and scans it (whole, or through a window). */
 static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
                           const char *mpath, unsigned depth)
 {
-	const struct scan_limits *lim = ctx->limits;
-	uint64_t size = st->size, comp = st->comp_size;
-	enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0,
-	                                          st->comp_method == ZIP_CM_STORE ? size : comp, size);
-	if (l != UNPACK_OK) {
-		char what[200], hb[32];
-		util_human_bytes(size, hb, sizeof(hb));
-		if (l == UNPACK_LIMIT_RATIO)
-			snprintf(what, sizeof(what),
-			         "zip member declares %s from %llu compressed bytes (a compression bomb?)", hb,
-			         (unsigned long long)comp);
-		else if (l == UNPACK_LIMIT_BYTES)
-			snprintf(what, sizeof(what),
-			         "zip member declares %s, more than what is left of the bytes this file may "
-			         "inflate, all levels together", hb);
-		else
-			snprintf(what, sizeof(what), "zip member declares %s", hb);
-		unpack_report_limit(ctx, mpath, l, what);
+	uint64_t size = st->size;
+	enum unpack_limit why;
+	if (zip_refused(ctx, st, st->comp_method == ZIP_CM_STORE ? size : st->comp_size, mpath, &why))
 		return 0;
-	}
 	zip_file_t *zf = zip_fopen_index(za, i, 0);
 	if (!zf) {
 		unpack_report_corrupt(ctx, mpath, "zip", "member cannot be opened: %s", zip_strerror(za));
+		return 0;
+	}
+	if (why != UNPACK_OK) {
+		zip_window_entry(ctx, zf, size, mpath, why);
+		zip_fclose(zf);
 		return 0;
 	}
 	struct membuf mb = {0};
@@ -317,9 +376,11 @@ static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const
 		                      mb.len, (unsigned long long)size);
 		bad = 1;
 	}
-	if (!bad)
+	if (!bad) {
+		ctx->held += mb.len;
 		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
 		                          mb.len, depth + 1);
+	}
 	membuf_free(&mb);
 	return rc;
 }
@@ -337,24 +398,23 @@ static enum unpack_format zip_raw_format(zip_int32_t method)
 
 /*
  * Entry i through our own decoder: libzip hands over the compressed bytes (at
- * most comp_size, which the layout check bounded by the blob), we decode under
- * the same caps and verify the CRC ourselves.
+ * most comp_size, which the layout check bounded by the blob; held in memory
+ * even for a streamed member), we decode under the same caps into a buffer or
+ * a window and verify the CRC ourselves.
  */
 static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
                               const zip_stat_t *st, const char *mpath, unsigned depth)
 {
-	uint64_t size = st->size;
+	uint64_t size = st->size, got = 0;
 	struct membuf comp = {0}, mb = {0};
 	struct reader r;
+	struct window w;
+	unsigned char *chunk = NULL;
+	uLong crc = crc32(0, NULL, 0);
 	int rc = 0, bad = 0;
-	enum unpack_limit l = unpack_budget_check(ctx->limits, ctx->inflated, 0, st->comp_size, size);
-	if (l != UNPACK_OK) {
-		char what[160], hb[32];
-		snprintf(what, sizeof(what), "zip member declares %s from %llu compressed bytes",
-		         util_human_bytes(size, hb, sizeof(hb)), (unsigned long long)st->comp_size);
-		unpack_report_limit(ctx, mpath, l, what);
+	enum unpack_limit why;
+	if (zip_refused(ctx, st, st->comp_size, mpath, &why))
 		return 0;
-	}
 	zip_file_t *zf = zip_fopen_index(za, i, ZIP_FL_COMPRESSED);
 	if (!zf) {
 		unpack_report_corrupt(ctx, mpath, "zip", "member cannot be opened: %s", zip_strerror(za));
@@ -376,19 +436,35 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 	if (bad)
 		goto done;
 	reader_open(&r, ctx, zip_raw_format(st->comp_method), comp.data ? comp.data : buf, comp.len);
-	membuf_reserve(&mb, size < ZIP_PREALLOC_MAX ? (size_t)size + 1 : ZIP_PREALLOC_MAX);
-	while (r.state == READER_OK && mb.len <= size) {
-		if (mb.len == mb.cap)
-			membuf_reserve(&mb, mb.cap * 2);
-		size_t want = mb.cap - mb.len;
-		if (want > size + 1 - mb.len)
-			want = (size_t)(size + 1 - mb.len);
-		mb.len += reader_read(&r, mb.data + mb.len, want);
+	if (why == UNPACK_OK) {
+		membuf_reserve(&mb, size < ZIP_PREALLOC_MAX ? (size_t)size + 1 : ZIP_PREALLOC_MAX);
+	} else {
+		window_open(&w);
+		chunk = xmalloc(WINDOW_CHUNK);
+	}
+	while (r.state == READER_OK && got <= size) {
+		unsigned char *dst = chunk;
+		size_t want = WINDOW_CHUNK;
+		if (!chunk) {
+			if (mb.len == mb.cap)
+				membuf_reserve(&mb, mb.cap * 2);
+			dst = mb.data + mb.len;
+			want = mb.cap - mb.len;
+		}
+		if (want > size + 1 - got)
+			want = (size_t)(size + 1 - got);
+		size_t k = reader_read(&r, dst, want);
+		crc = crc32_z(crc, dst, k);
+		got += k;
+		if (!chunk)
+			mb.len += k;
+		else if (got <= size)
+			window_feed(&w, dst, k);
 	}
 	/* raw LZMA may end without an end marker: all input used and the size reached is the end */
 	int ended = r.state == READER_END || (r.state == READER_CORRUPT && r.in_pos == r.in_len &&
-	                                      r.format == UNPACK_ZIP_LZMA && mb.len == size);
-	if (mb.len > size) {
+	                                      r.format == UNPACK_ZIP_LZMA && got == size);
+	if (got > size) {
 		unpack_report_corrupt(ctx, mpath, "zip",
 		                      "member inflates to more than the %llu bytes it declares",
 		                      (unsigned long long)size);
@@ -397,18 +473,109 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 		if (!reader_report(&r, mpath))
 			unpack_report_corrupt(ctx, mpath, "zip", "member data does not end where it should");
 		bad = 1;
-	} else if (mb.len < size || crc32(0, mb.data, (uInt)mb.len) != st->crc) {
-		unpack_report_corrupt(ctx, mpath, "zip", mb.len < size ? "member is shorter than declared"
-		                                                      : "CRC error");
+	} else if (got < size || crc != st->crc) {
+		unpack_report_corrupt(ctx, mpath, "zip", got < size ? "member is shorter than declared"
+		                                                    : "CRC error");
 		bad = 1;
 	}
 	reader_close(&r);
-	if (!bad)
+	if (chunk) {
+		if (bad)
+			window_discard(&w);
+		else
+			window_close(&w, ctx, mpath, why);
+	} else if (!bad) {
+		ctx->held += mb.len;
 		rc = scan_emit(ctx, mpath, mb.data, mb.len, depth + 1);
+	}
 done:
+	free(chunk);
 	membuf_free(&comp);
 	membuf_free(&mb);
 	return rc;
+}
+
+/*
+ * libzip's source: the blob in memory, like zip_source_buffer_create, except
+ * that what has been read is given back (util_release_pages) as reading moves
+ * on, so a mapped file is not kept resident behind a streamed member.
+ */
+struct zip_mem {
+	const unsigned char *d;
+	zip_uint64_t len, pos, released;
+	zip_error_t err;
+};
+
+/* Input read is given back in steps of this many bytes. */
+#define ZIP_RELEASE_STEP ((zip_uint64_t)8 << 20)
+
+static zip_int64_t zip_mem_cb(void *ud, void *data, zip_uint64_t n, zip_source_cmd_t cmd)
+{
+	struct zip_mem *m = ud;
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_READ:
+		if (n > m->len - m->pos)
+			n = m->len - m->pos;
+		memcpy(data, m->d + m->pos, (size_t)n);
+		m->pos += n;
+		if (m->pos > m->released && m->pos - m->released >= ZIP_RELEASE_STEP) {
+			util_release_pages(m->d + m->released, (size_t)(m->pos - m->released));
+			m->released = m->pos;
+		}
+		return (zip_int64_t)n;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, n, &m->err);
+		if (!st)
+			return -1;
+		zip_stat_init(st);
+		st->size = m->len;
+		st->comp_size = m->len;
+		st->comp_method = ZIP_CM_STORE;
+		st->encryption_method = ZIP_EM_NONE;
+		st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+		             ZIP_STAT_ENCRYPTION_METHOD;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&m->err, data, n);
+	case ZIP_SOURCE_FREE:
+		zip_error_fini(&m->err);
+		free(m);
+		return 0;
+	case ZIP_SOURCE_SEEK: {
+		zip_int64_t p = zip_source_seek_compute_offset(m->pos, m->len, data, n, &m->err);
+		if (p < 0)
+			return -1;
+		m->pos = (zip_uint64_t)p;
+		if (m->pos < m->released) /* libzip seeks before every read of a member */
+			m->released = m->pos;
+		return 0;
+	}
+	case ZIP_SOURCE_TELL:
+		return (zip_int64_t)m->pos;
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_SEEKABLE;
+	default:
+		zip_error_set(&m->err, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+static zip_source_t *zip_mem_source(const unsigned char *d, size_t len, zip_error_t *ze)
+{
+	struct zip_mem *m = xcalloc(1, sizeof(*m));
+	m->d = d;
+	m->len = len;
+	zip_error_init(&m->err);
+	zip_source_t *src = zip_source_function_create(zip_mem_cb, m, ze);
+	if (!src) {
+		zip_error_fini(&m->err);
+		free(m);
+	}
+	return src;
 }
 
 /* Opens with ZIP_CHECKCONS, then (reporting why) without it. NULL if unreadable (reported). */
@@ -418,7 +585,7 @@ static zip_t *zip_open_mem(struct scan_ctx *ctx, const char *path, const unsigne
 	zip_error_t ze;
 	for (int pass = 0; pass < 2; pass++) {
 		zip_error_init(&ze);
-		zip_source_t *src = zip_source_buffer_create(d, len, 0, &ze);
+		zip_source_t *src = zip_mem_source(d, len, &ze);
 		if (!src) {
 			zip_error_fini(&ze);
 			return NULL;

@@ -199,32 +199,82 @@ PY
 	assert_output_contains "trailing data"
 }
 
-@test "limits from .stateguard.json apply: member_bytes per member, archive_bytes across nesting" {
+@test "a member above member_bytes streams through the prefilter: random bytes pass, a key blocks" {
 	head -c 5000 /dev/urandom > blob.bin
 	zip -q one.zip blob.bin
 	echo '{"limits": {"member_bytes": 1000}}' > small-member.json
 	run sg scan --config small-member.json one.zip
-	assert_status 1
-	assert_output_contains "member_bytes"
-	zip -q -0 outer.zip one.zip
-	echo '{"limits": {"archive_bytes": 8000}}' > small-total.json
-	run sg scan --config small-total.json one.zip
 	assert_status 0
-	run sg scan --config small-total.json outer.zip
+	{ head -c 3000 /dev/urandom; printf '\naws_access_key_id = AKIAZ7QWERTY2345ABCD\n'; head -c 3000 /dev/urandom; } > keyed.bin
+	zip -q keyed.zip keyed.bin
+	run sg scan --config small-member.json keyed.zip
 	assert_status 1
-	assert_output_contains "archive_bytes"
+	assert_output_contains "scan-limit"
+	assert_output_contains "keyed.zip!keyed.bin"
+	assert_output_contains "member_bytes"
+	assert_output_contains "aws-access-key"
 }
 
-@test "a tar member larger than member_bytes inside tar.gz is skipped and reported" {
+@test "a nested archive above member_bytes is refused: it cannot be opened from a window" {
+	head -c 5000 /dev/urandom > blob.bin
+	zip -q one.zip blob.bin
+	zip -q -0 outer.zip one.zip
+	echo '{"limits": {"member_bytes": 1000}}' > small-member.json
+	run sg scan --config small-member.json outer.zip
+	assert_status 1
+	assert_output_contains "archive-limit"
+	assert_output_contains "too large to open from a streaming window"
+	assert_output_contains "member_bytes"
+}
+
+@test "past archive_bytes members stream; inflated_bytes stops everything, all levels together" {
+	head -c 5000 /dev/urandom > blob.bin
+	zip -q one.zip blob.bin
+	zip -q -0 outer.zip one.zip
+	echo '{"limits": {"archive_bytes": 8000}}' > small-total.json
+	run sg scan --config small-total.json outer.zip
+	assert_status 0
+	echo '{"limits": {"inflated_bytes": 8000}}' > ceiling.json
+	run sg scan --config ceiling.json one.zip
+	assert_status 0
+	run sg scan --config ceiling.json outer.zip
+	assert_status 1
+	assert_output_contains "archive-limit"
+	assert_output_contains "inflated_bytes"
+}
+
+@test "a bomb under the ratio is stopped by inflated_bytes, declared or not" {
+	afx bomb-zip bomb.zip
+	afx bomb-gzip zeros.gz
+	echo '{"limits": {"archive_ratio": 100000, "inflated_bytes": 1073741824}}' > c.json
+	measure_cfg() { /usr/bin/time -v "$STATEGUARD" scan --config c.json "$1" >out.txt 2>time.txt || true
+		cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' time.txt); }
+	measure_cfg bomb.zip
+	grep -q "archive-limit" out.txt
+	grep -q "inflated_bytes" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }' || { echo "cpu $cpu s"; false; }
+	measure_cfg zeros.gz
+	grep -q "archive-limit" out.txt
+	grep -q "inflated_bytes" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 10) }' || { echo "cpu $cpu s"; false; }
+}
+
+@test "a tar member larger than member_bytes inside tar.gz is streamed: random passes, state is found" {
 	mkdir d && head -c 300000 /dev/urandom > d/big.bin
 	python3 "$SG_ROOT/tests/lib/archive_fixtures.py" state d/terraform.tfstate
+	{ head -c 200000 /dev/urandom; cat d/terraform.tfstate; } > d/tail-state.bin
 	tar -C d -czf t.tgz big.bin terraform.tfstate
 	echo '{"limits": {"member_bytes": 100000}}' > c.json
 	run sg scan --config c.json t.tgz
 	assert_status 1
-	assert_output_contains "t.tgz!big.bin"
-	assert_output_contains "member_bytes"
+	assert_output_not_contains "t.tgz!big.bin"
 	assert_output_contains "t.tgz!terraform.tfstate"
+	tar -C d -czf u.tgz big.bin tail-state.bin
+	run sg scan --config c.json u.tgz
+	assert_status 1
+	assert_output_contains "scan-limit"
+	assert_output_contains "u.tgz!tail-state.bin"
+	assert_output_contains "Terraform state"
 }
 
 @test "zip members in LZMA, xz and zstd are decoded by stateguard itself" {

@@ -193,3 +193,22 @@ teardown() { teardown_tmp; }
 	run git config --global core.hooksPath
 	assert_status 1
 }
+
+@test "a provider zip whose binary is over member_bytes commits; the same with a key inside is rejected" {
+	echo '{"limits": {"member_bytes": 65536}}' >.stateguard.json
+	git add .stateguard.json && git commit -q -m "small member_bytes"
+	mkdir -p bin
+	{ printf '\177ELF'; head -c 300000 /dev/urandom; } >bin/terraform-provider-example_v1.0.0_x5
+	(cd bin && zip -q ../provider.zip terraform-provider-example_v1.0.0_x5)
+	git add provider.zip
+	run git commit -q -m "vendor the provider"
+	assert_status 0
+	printf '\naws_access_key_id = AKIAZ7QWERTY2345ABCD\n' >>bin/terraform-provider-example_v1.0.0_x5
+	(cd bin && zip -q ../keyed.zip terraform-provider-example_v1.0.0_x5)
+	git add keyed.zip
+	run git commit -q -m "vendor a provider with a key in it"
+	assert_status 1
+	assert_output_contains "scan-limit"
+	assert_output_contains "keyed.zip!terraform-provider-example_v1.0.0_x5"
+	assert_output_contains "member_bytes"
+}

@@ -39,7 +39,8 @@ static void a_complete_config_parses(void **state)
 		" \"allow\": [{\"path\": \"test/**\", \"rules\": [\"tf-state\"], \"reason\": \"r\",\n"
 		"             \"expires\": \"2027-06-30\", \"owner\": \"team\"},\n"
 		"           {\"blob\": \"0123456789abcdef0123456789abcdef01234567\", \"reason\": \"x\"}],\n"
-		" \"limits\": {\"archive_depth\": 3, \"archive_bytes\": 1048576},\n"
+		" \"limits\": {\"archive_depth\": 3, \"archive_bytes\": 1048576,\n"
+		"            \"inflated_bytes\": 17179869184},\n"
 		" \"server\": {\"repository_config\": true}\n"
 		"}\n";
 	struct policy *p = NULL;
@@ -58,6 +59,7 @@ static void a_complete_config_parses(void **state)
 	assert_int_equal(l.archive_depth, 3);
 	assert_int_equal(l.archive_bytes, 1048576);
 	assert_int_equal(l.member_bytes, member);
+	assert_int_equal(l.inflated_bytes, 16ull << 30);
 	policy_free(p);
 }
 

@@ -1,4 +1,5 @@
-/* Unit tests for unpack/: tar header fields, the tar reader, budget arithmetic, member paths. */
+/* Unit tests for unpack/: tar header fields, the tar reader, budget arithmetic, member paths,
+ * the streaming window. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -130,7 +131,7 @@ static void tar_trailing_garbage_after_the_end_marker_is_corrupt(void **state)
 	finding_list_free(&s.out);
 }
 
-static void budget_checks_ratio_member_and_total(void **state)
+static void budget_checks_refuse_bombs_and_stream_big_members(void **state)
 {
 	(void)state;
 	struct scan_limits l;
@@ -139,14 +140,19 @@ static void budget_checks_ratio_member_and_total(void **state)
 	/* ratio only counts above 1 MiB of output */
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 1 << 20), UNPACK_OK);
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1024, (1 << 20) + 1), UNPACK_LIMIT_RATIO);
+	/* above member_bytes, or past archive_bytes of members held: streamed, not refused */
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1ull << 30, l.member_bytes + 1),
 	                 UNPACK_LIMIT_MEMBER);
-	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 11),
+	assert_int_equal(unpack_budget_check(&l, 0, l.archive_bytes - 10, 1 << 20, 11),
 	                 UNPACK_LIMIT_BYTES);
-	assert_int_equal(unpack_budget_check(&l, l.archive_bytes - 10, 0, 1 << 20, 10), UNPACK_OK);
+	assert_int_equal(unpack_budget_check(&l, 0, l.archive_bytes - 10, 1 << 20, 10), UNPACK_OK);
+	/* what was streamed counts against inflated_bytes only */
+	assert_int_equal(unpack_budget_check(&l, l.archive_bytes * 4, 0, 1 << 20, 10), UNPACK_OK);
+	assert_int_equal(unpack_budget_check(&l, l.inflated_bytes - 10, 0, 1 << 20, 11),
+	                 UNPACK_LIMIT_INFLATED);
 	/* saturating: no wrap-around with hostile sizes */
 	assert_int_equal(unpack_budget_check(&l, UINT64_MAX - 1, 0, UINT64_MAX, UINT64_MAX),
-	                 UNPACK_LIMIT_MEMBER);
+	                 UNPACK_LIMIT_INFLATED);
 	l.archive_ratio = 0;
 	assert_int_equal(unpack_budget_check(&l, 0, 0, 1, 100 << 20), UNPACK_OK);
 	assert_false(unpack_ratio_exceeded(&l, UINT64_MAX, 1));
@@ -273,6 +279,101 @@ static void depth_limit_stops_opening_containers(void **state)
 	finding_list_free(&s.out);
 }
 
+/* n pseudo-random bytes (xorshift64: the same every run). Caller frees. */
+static unsigned char *noise(size_t n)
+{
+	unsigned char *d = malloc(n);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		d[i] = (unsigned char)(x >> 24);
+	}
+	return d;
+}
+
+/* Feeds d[0..n) to a window in chunks of `step` bytes and closes it as a member_bytes member. */
+static void window_run(struct scan *s, const unsigned char *d, size_t n, size_t step)
+{
+	struct window w;
+	window_open(&w);
+	for (size_t off = 0; off < n; off += step)
+		window_feed(&w, d + off, n - off < step ? n - off : step);
+	window_close(&w, &s->ctx, "p.zip!bin", UNPACK_LIMIT_MEMBER);
+}
+
+static void window_passes_random_bytes_whatever_the_chunks(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = (3u << 20) + 12345;
+	unsigned char *d = noise(n);
+	d[0] = 0x7f, d[1] = 'E', d[2] = 'L', d[3] = 'F';
+	scan_init(&s);
+	window_run(&s, d, n, 7777);
+	window_run(&s, d, n, 1u << 20);
+	assert_int_equal(s.out.n, 0);
+	finding_list_free(&s.out);
+	free(d);
+}
+
+static void window_sees_state_and_keys_across_chunk_and_window_borders(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = 3u << 20;
+	unsigned char *d = noise(n);
+	/* state split by a 7777-byte chunk border inside "lineage" */
+	size_t at = 7777 * 200 - 20;
+	memcpy(d + at, STATE, sizeof(STATE) - 1);
+	scan_init(&s);
+	window_run(&s, d, n, 7777);
+	const struct finding *f = find_rule(&s.out, "scan-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "Terraform state"));
+	assert_non_null(strstr(f->message, "member_bytes"));
+	finding_list_free(&s.out);
+	free(d);
+	/* an access key across the first token window's end (1 MiB + 64 KiB) */
+	d = noise(n);
+	static const char key[] = "\naws_access_key_id = AKIAZ7QWERTY2345ABCD\n";
+	memcpy(d + (1u << 20) + (64u << 10) - 30, key, sizeof(key) - 1);
+	scan_init(&s);
+	window_run(&s, d, n, 65536);
+	f = find_rule(&s.out, "scan-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "aws-access-key"));
+	finding_list_free(&s.out);
+	free(d);
+}
+
+static void window_refuses_a_member_that_is_an_archive(void **state)
+{
+	(void)state;
+	struct scan s;
+	size_t n = 2u << 20;
+	unsigned char *d = noise(n);
+	/* a zip end record (and a 10-byte comment) at the very end: an archive behind a prefix */
+	memset(d + n - 32, 0, 22);
+	memcpy(d + n - 32, "PK\5\6", 4);
+	d[n - 32 + 20] = 10;
+	scan_init(&s);
+	window_run(&s, d, n, 100000);
+	const struct finding *f = find_rule(&s.out, "archive-limit");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "too large to open from a streaming window"));
+	finding_list_free(&s.out);
+	/* gzip magic at the head */
+	d[n - 32 + 20] = 0;
+	memcpy(d, "\x1f\x8b\x08", 3);
+	scan_init(&s);
+	window_run(&s, d, n, 100000);
+	assert_non_null(find_rule(&s.out, "archive-limit"));
+	finding_list_free(&s.out);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,13 +382,16 @@ int main(void)
 		cmocka_unit_test(tar_reader_scans_members_and_reports_state),
 		cmocka_unit_test(tar_member_larger_than_the_archive_is_corrupt),
 		cmocka_unit_test(tar_trailing_garbage_after_the_end_marker_is_corrupt),
-		cmocka_unit_test(budget_checks_ratio_member_and_total),
+		cmocka_unit_test(budget_checks_refuse_bombs_and_stream_big_members),
 		cmocka_unit_test(repeated_limits_are_counted_on_one_finding_per_blob),
 		cmocka_unit_test(member_paths_escape_control_bytes_and_invalid_utf8),
 		cmocka_unit_test(sensitive_names_are_recognised),
 		cmocka_unit_test(containers_are_sniffed_by_magic_not_name),
 		cmocka_unit_test(formats_not_opened_are_recognised_by_their_whole_signature),
 		cmocka_unit_test(depth_limit_stops_opening_containers),
+		cmocka_unit_test(window_passes_random_bytes_whatever_the_chunks),
+		cmocka_unit_test(window_sees_state_and_keys_across_chunk_and_window_borders),
+		cmocka_unit_test(window_refuses_a_member_that_is_an_archive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
