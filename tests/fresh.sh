@@ -123,7 +123,8 @@ mount_in() { # TARGET mount-args... — mounts at a path under the root and reco
 	shift
 	under_root "$target" || { echo "$me: internal: $target is not under $root" >&2; exit 1; }
 	mkdir -p "$target"
-	mount "$@" "$target"
+	mount "$@" "$target" ||
+		{ echo "$me: cannot mount $target (root without CAP_SYS_ADMIN? a container must be privileged)" >&2; exit 1; }
 	mounted+=("$target")
 }
 
@@ -175,8 +176,12 @@ wait "$chroot_pid"
 status=$?
 set -e
 chroot_pid=
-find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -newer "$tarball" \
-	-exec cp -n -t "$debs" {} + 2>/dev/null || true
+# Keep the downloaded packages for the next run (apt-get autoclean drops the versions the
+# registry no longer has, so the cache does not grow without end).
+chroot "$root" apt-get -qq autoclean >/dev/null 2>&1 || true
+find "$debs" -maxdepth 1 -name '*.deb' -delete
+find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -l -t "$debs" {} + 2>/dev/null ||
+	find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -t "$debs" {} + || true
 
 closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1 || true)
 echo
