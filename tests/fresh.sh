@@ -27,7 +27,8 @@ variant=minbase
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
 arch=$(dpkg --print-architecture)
 cache=${FRESH_CACHE:-${TMPDIR:-/tmp}/stateguard-fresh}
-key=$(printf '%s\n' "$suite" "$variant" "$arch" "$mirror" | sha256sum | cut -c1-12)
+recipe=2 # bump when the way the cached root is made changes
+key=$(printf '%s\n' "$suite" "$variant" "$arch" "$mirror" "$recipe" | sha256sum | cut -c1-12)
 tarball=$cache/$suite-$variant-$arch-$key.tar
 debs=$cache/apt-archives-$suite-$arch # downloaded .debs only, never installed state
 mkdir -p "$cache" "$debs"
@@ -46,8 +47,11 @@ if [[ ! -s $tarball || ${FRESH_REBUILD:-} == 1 ]]; then
 		exit 1
 	fi
 	chmod 0755 "$boot" # mktemp made it 0700: the root of the system must be 0755
+	# debootstrap leaves the base system's .debs behind; a Debian image has none.
+	find "$boot/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -delete
 	tar -C "$boot" --numeric-owner -cf "$tarball.part" .
 	mv "$tarball.part" "$tarball"
+	find "$cache" -maxdepth 1 -name "$suite-$variant-$arch-*.tar" ! -path "$tarball" -delete
 	rm -rf --one-file-system "$boot" "$boot.log"
 fi
 
@@ -133,8 +137,9 @@ tar -C "$root" --numeric-owner -xf "$tarball"
 chmod 0755 "$root"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 mkdir -p "$root/var/cache/apt/archives"
-find "$debs" -maxdepth 1 -name '*.deb' -exec cp -l -t "$root/var/cache/apt/archives" {} + 2>/dev/null ||
-	find "$debs" -maxdepth 1 -name '*.deb' -exec cp -t "$root/var/cache/apt/archives" {} +
+# The packages the last run downloaded (a download cache only: apt installs them afresh).
+find "$debs" -maxdepth 1 -name '*.deb' -exec cp -l -n -t "$root/var/cache/apt/archives" {} + 2>/dev/null ||
+	find "$debs" -maxdepth 1 -name '*.deb' -exec cp -n -t "$root/var/cache/apt/archives" {} +
 src=/root/stateguard
 # A clean clone of just that commit (what `git archive` holds, plus the .git a user's clone
 # has, which the pre-commit framework tests clone from): nothing untracked, nothing built.
@@ -180,8 +185,8 @@ chroot_pid=
 # registry no longer has, so the cache does not grow without end).
 chroot "$root" apt-get -qq autoclean >/dev/null 2>&1 || true
 find "$debs" -maxdepth 1 -name '*.deb' -delete
-find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -l -t "$debs" {} + 2>/dev/null ||
-	find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -t "$debs" {} + || true
+find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -l -n -t "$debs" {} + 2>/dev/null ||
+	find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n -t "$debs" {} + || true
 
 closing=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -1 || true)
 echo
