@@ -37,7 +37,7 @@ LIBSG    := $(BUILD)/libstateguard.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e install uninstall clean bench fuzz fuzz-build valgrind demo \
+.PHONY: all test test-fresh unit e2e install uninstall clean bench fuzz fuzz-build valgrind demo \
         dist deb test-package
 
 all: $(BIN)
@@ -67,6 +67,13 @@ $(BUILD)/tests/test_packread: fuzz/pack_build.h
 
 test: $(BIN) $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh
+
+# The README's two commands (./install.sh && make test) on a fresh minimal Debian bookworm
+# (debootstrap, chroot; root and Debian's registry needed): proves install.sh installs all
+# the tests use. FRESH_REF picks the commit (default HEAD); see tests/fresh.sh.
+FRESH_REF ?= HEAD
+test-fresh:
+	tests/fresh.sh $(FRESH_REF)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh --unit-only

@@ -28,10 +28,14 @@ packages=(build-essential pkg-config git python3 libgit2-dev libzip-dev libcjson
 packages+=(p7zip-full cpio lz4 lzip ncompress)
 # Ecosystem tests: smart-HTTP server, pre-commit framework, man page lint, Git LFS.
 packages+=(nginx fcgiwrap pre-commit mandoc git-lfs)
+# Tools the tests run that a minimal Debian lacks: man -l (man page), ps (test server stop).
+packages+=(man-db procps)
+# make test-fresh: a minimal Debian root (debootstrap) to run ./install.sh && make test in.
+packages+=(debootstrap)
 # Benchmarks (make bench): the plot of the ratios.
 packages+=(gnuplot-nox)
 # Releases (make dist, make deb, make test-package): Debian packaging and its checks.
-packages+=(debhelper devscripts lintian dpkg-dev fakeroot man-db)
+packages+=(debhelper devscripts lintian dpkg-dev fakeroot)
 [[ -f .ci/extra-packages ]] && mapfile -t -O ${#packages[@]} packages < <(grep -v '^#' .ci/extra-packages | tr ' ' '\n' | grep .)
 
 missing=()

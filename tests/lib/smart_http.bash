@@ -14,6 +14,8 @@ http_start() {
 	local nginx fcgiwrap backend port i
 	nginx=$(http_find nginx) || { echo "nginx is not installed (run ./install.sh)"; return 1; }
 	fcgiwrap=$(http_find fcgiwrap) || { echo "fcgiwrap is not installed (run ./install.sh)"; return 1; }
+	# http_stop needs ps to see the daemons end; without it they would outlive the test.
+	command -v ps >/dev/null || { echo "ps is not installed (procps; run ./install.sh)"; return 1; }
 	backend=$(git --exec-path)/git-http-backend
 	[[ -x $backend ]] || { echo "no $backend"; return 1; }
 	mkdir -p "$HTTP_ROOT"/{repos,tmp,logs,home,bin}
