@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			limits.member_bytes = 64;
 			limits.archive_bytes = 4096;
 		}
+		pipeline_attach(&ctx); /* the streaming checks; members come back to fuzz_emit */
 		ctx.emit = fuzz_emit;
 		fuzz_emit(&ctx, "archive", copy, size, 0);
 		finding_list_free(&out);

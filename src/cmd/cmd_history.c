@@ -10,6 +10,7 @@
 
 #include "cmd/commands.h"
 #include "core/util.h"
+#include "unpack/lfs.h"
 #include "policy/policy_source.h"
 #include "report/report.h"
 #include "pipeline/blobscan.h"

@@ -16,6 +16,7 @@
 #include "core/deadline.h"
 #include "core/strset.h"
 #include "core/util.h"
+#include "unpack/lfs.h"
 #include "policy/policy_source.h"
 #include "pipeline/blobscan.h"
 #include "pipeline/blobscan_par.h"

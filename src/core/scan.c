@@ -1,6 +1,7 @@
 /*
- * scan: the default budgets and the one call layers use to hand inner content
- * back to the pipeline. It knows no stage: the pipeline sets ctx->emit.
+ * scan: the default budgets and the calls layers use to hand content back to the
+ * pipeline: inner content (scan_emit) and content too big to hold (scan_stream_*).
+ * It knows no stage: the pipeline sets ctx->emit and ctx->stream.
  */
 #include "core/scan.h"
 
@@ -24,4 +25,33 @@ int scan_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data,
 		return -1;
 	}
 	return ctx->emit(ctx, path, data, len, depth);
+}
+
+struct scan_stream *scan_stream_open(const struct scan_ctx *ctx)
+{
+	return ctx->stream ? ctx->stream->open() : NULL;
+}
+
+void scan_stream_feed(const struct scan_ctx *ctx, struct scan_stream *s, const unsigned char *data,
+                      size_t len)
+{
+	if (s)
+		ctx->stream->feed(s, data, len);
+}
+
+void scan_stream_finish(struct scan_ctx *ctx, struct scan_stream *s, const char *path,
+                        uint64_t size, const char *limit_key, uint64_t limit)
+{
+	if (!s) {
+		finding_list_add_error(ctx->out, path, "content above the %s limit reached no streaming "
+		                       "check: not examined", limit_key);
+		return;
+	}
+	ctx->stream->finish(s, ctx, path, size, limit_key, limit);
+}
+
+void scan_stream_discard(const struct scan_ctx *ctx, struct scan_stream *s)
+{
+	if (s)
+		ctx->stream->discard(s);
 }

@@ -50,6 +50,22 @@ struct scan_siblings {
 struct scan_ctx;
 
 /*
+ * Content too big to hold (an archive member above member_bytes, an LFS object above
+ * file_bytes) is judged as it streams by the detectors' streaming checks, which the
+ * pipeline installs (struct scan_stream_ops): a layer opens a stream, feeds every byte
+ * in order, then finishes it (a blocking finding naming `limit_key` when the content
+ * cannot be ruled out, else nothing) or discards it (no verdict: already reported).
+ */
+struct scan_stream;
+struct scan_stream_ops {
+	struct scan_stream *(*open)(void);
+	void (*feed)(struct scan_stream *s, const unsigned char *data, size_t len);
+	void (*finish)(struct scan_stream *s, struct scan_ctx *ctx, const char *path, uint64_t size,
+	               const char *limit_key, uint64_t limit);
+	void (*discard)(struct scan_stream *s);
+};
+
+/*
  * Where a layer sends inner content: scans `data` as the content at `path`
  * (e.g. "infra.zip!prod/terraform.tfstate"), nested `depth` levels deep.
  * Returns 0, or -1 on an internal error (already reported as a finding).
@@ -64,8 +80,9 @@ struct scan_ctx {
 	uint64_t inflated;           /* bytes inflated so far under the current top-level blob */
 	uint64_t held;               /* of those, bytes of members read whole (archive_bytes) */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
-	scan_emit_fn emit;           /* set by the pipeline (pipeline_scan_blob) */
-	/* Git LFS (unpack/lfs.h): the store a hook reads objects from, and what an absent one
+	scan_emit_fn emit;           /* set by the pipeline (pipeline_attach) */
+	const struct scan_stream_ops *stream; /* set by the pipeline (pipeline_attach) */
+	/* Git LFS (source/lfsstore.h, read by unpack/lfs.c): the store a hook reads objects from, and what an absent one
 	 * means; NULL: no LFS resolution (pointers are plain text). Read-only, shared by threads. */
 	const struct lfs_store *lfs;
 	const struct scan_siblings *siblings; /* NULL: the source has no directory context */
@@ -78,5 +95,15 @@ struct scan_ctx {
  */
 int scan_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
               unsigned depth);
+
+/* The stream calls through ctx->stream. Without one (no pipeline behind the context),
+ * open gives NULL, feed and discard do nothing, and finish reports the content as not
+ * examined (a scan error): a layer never passes what nobody judged. */
+struct scan_stream *scan_stream_open(const struct scan_ctx *ctx);
+void scan_stream_feed(const struct scan_ctx *ctx, struct scan_stream *s, const unsigned char *data,
+                      size_t len);
+void scan_stream_finish(struct scan_ctx *ctx, struct scan_stream *s, const char *path,
+                        uint64_t size, const char *limit_key, uint64_t limit);
+void scan_stream_discard(const struct scan_ctx *ctx, struct scan_stream *s);
 
 #endif

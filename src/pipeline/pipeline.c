@@ -30,13 +30,44 @@ static int pipeline_scan_content(struct scan_ctx *ctx, const char *path,
 	return rc;
 }
 
+/* The detectors' streaming checks, as layers see them (struct scan_stream is opaque). */
+static struct scan_stream *stream_open(void)
+{
+	return (struct scan_stream *)detect_stream_new();
+}
+
+static void stream_feed(struct scan_stream *s, const unsigned char *data, size_t len)
+{
+	detect_stream_feed((struct detect_stream *)s, data, len);
+}
+
+static void stream_finish(struct scan_stream *s, struct scan_ctx *ctx, const char *path,
+                          uint64_t size, const char *limit_key, uint64_t limit)
+{
+	detect_stream_finish_limit((struct detect_stream *)s, ctx, path, size, limit_key, limit);
+}
+
+static void stream_discard(struct scan_stream *s)
+{
+	detect_stream_free((struct detect_stream *)s);
+}
+
+static const struct scan_stream_ops pipeline_stream = {stream_open, stream_feed, stream_finish,
+                                                       stream_discard};
+
+void pipeline_attach(struct scan_ctx *ctx)
+{
+	ctx->emit = pipeline_scan_content;
+	ctx->stream = &pipeline_stream;
+}
+
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                        size_t len)
 {
 	ctx->inflated = 0;
 	ctx->held = 0;
 	ctx->blob_first = ctx->out->n;
-	ctx->emit = pipeline_scan_content;
+	pipeline_attach(ctx);
 	return pipeline_scan_content(ctx, path, data, len, 0);
 }
 

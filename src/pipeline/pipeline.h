@@ -13,9 +13,13 @@
 
 #include "core/scan.h"
 
+/* Installs the pipeline behind ctx: ctx->emit (inner content found by a layer) and
+ * ctx->stream (the detectors' streaming checks, for content too big to hold). */
+void pipeline_attach(struct scan_ctx *ctx);
+
 /*
- * Scans one top-level blob: resets the per-blob budget, installs the pipeline
- * as ctx->emit, then scans the content (layers, recursively, and detectors).
+ * Scans one top-level blob: resets the per-blob budget, attaches the pipeline
+ * (pipeline_attach), then scans the content (layers, recursively, and detectors).
  * Returns 0, or -1 on an internal error (already reported as a scan-error finding).
  */
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,

@@ -15,7 +15,7 @@
 #include <git2.h>
 
 #include "source/packread.h"
-#include "unpack/lfs.h"
+#include "source/lfsstore.h"
 
 /* Once per process, before any thread: strict hash verification off (objects are local or
  * already hashed by index-pack), which doubles blob read speed. */
@@ -39,7 +39,7 @@ int gitrepo_open(git_repository **out, const char *path, char *err, size_t errsz
 int gitrepo_open_main_odb(git_odb **out, git_repository *repo, char *err, size_t errsz);
 
 /*
- * The Git LFS object store of repo for a hook in `mode` (unpack/lfs.h): git config
+ * The Git LFS object store of repo for a hook in `mode` (source/lfsstore.h): git config
  * stateguard.lfsStore if set (a server's store, e.g. GitLab's shared/lfs-objects), else
  * lfs.storage + "/objects" if set (git-lfs's own override), else <common dir>/lfs/objects.
  * Relative paths are under the common dir. Returns 0 with *out (lfs_store_free), or -1

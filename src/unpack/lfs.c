@@ -20,7 +20,6 @@
 #include <openssl/evp.h>
 
 #include "core/util.h"
-#include "detect/detect.h"
 #include "unpack/unpack_int.h"
 
 /* ---- pointers ---------------------------------------------------------------------------- */
@@ -187,48 +186,6 @@ int lfs_pointer_parse(const unsigned char *data, size_t len, struct lfs_pointer 
 	return 1;
 }
 
-/* ---- stores -------------------------------------------------------------------------------- */
-
-struct lfs_store *lfs_store_new(const char *dir, enum lfs_mode mode, const char *origin)
-{
-	struct lfs_store *s = xcalloc(1, sizeof(*s));
-	s->dir = xstrdup(dir);
-	s->mode = mode;
-	s->origin = xstrdup(origin);
-	return s;
-}
-
-void lfs_store_free(struct lfs_store *s)
-{
-	if (!s)
-		return;
-	free(s->dir);
-	free(s->origin);
-	free(s);
-}
-
-int lfs_store_find(const struct lfs_store *s, const char *oid, char **path)
-{
-	struct stat st;
-	int err = 0;
-	*path = NULL;
-	for (int layout = 0; layout < 2; layout++) {
-		char *p = xasprintf("%s/%.2s/%.2s/%s", s->dir, oid, oid + 2, oid + (layout ? 4 : 0));
-		if (stat(p, &st) == 0) {
-			*path = p;
-			return 0;
-		}
-		if (errno != ENOENT && errno != ENOTDIR)
-			err = errno;
-		free(p);
-	}
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 1;
-}
-
 /* ---- the layer ----------------------------------------------------------------------------- */
 
 static void add_missing(struct scan_ctx *ctx, const char *path, const struct lfs_pointer *p)
@@ -342,7 +299,7 @@ static int scan_object(struct scan_ctx *ctx, const char *path, int fd, uint64_t 
 		return rc;
 	}
 	/* above file_bytes: never read whole; the name and the streaming prefilter decide */
-	struct detect_stream *ds = detect_stream_new();
+	struct scan_stream *ds = scan_stream_open(ctx);
 	size_t cap = 1u << 20;
 	unsigned char *buf = xmalloc(cap);
 	uint64_t total = 0;
@@ -357,7 +314,7 @@ static int scan_object(struct scan_ctx *ctx, const char *path, int fd, uint64_t 
 			break;
 		}
 		total += (uint64_t)n;
-		detect_stream_feed(ds, buf, (size_t)n);
+		scan_stream_feed(ctx, ds, buf, (size_t)n);
 		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
 			errno = EIO;
 			break;
@@ -372,7 +329,7 @@ static int scan_object(struct scan_ctx *ctx, const char *path, int fd, uint64_t 
 	if (rc == 0)
 		hex32(dig, found);
 	/* even after a read error: what was read may already rule the content in */
-	detect_stream_finish(ds, ctx, path, total);
+	scan_stream_finish(ctx, ds, path, total, "file_bytes", ctx->limits->file_bytes);
 	errno = e;
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * lfs: Git LFS pointers and the stores that hold their objects. A blob that
+ * lfs: the Git LFS layer (pointers; the stores are source/lfsstore.h). A blob that
  * git-lfs would smudge is a pointer; the object it names is read from the
  * store the hook was given (struct lfs_store, carried in scan_ctx) and scanned
  * as if it were the file. Which store a hook uses is decided by the caller
@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "source/lfsstore.h"
 
 /* git-lfs reads at most this many bytes of a blob to decide whether it is a pointer. */
 #define LFS_POINTER_MAX 1024
@@ -45,34 +47,6 @@ static inline int lfs_maybe_pointer(const unsigned char *d, size_t len)
  * for a pointer, 0 for anything else (ordinary content).
  */
 int lfs_pointer_parse(const unsigned char *data, size_t len, struct lfs_pointer *p);
-
-/* What an object that is not in the store means for the hook. */
-enum lfs_mode {
-	LFS_MODE_COMMIT,  /* pre-commit: the clean filter just wrote it; absent = error (refuse) */
-	LFS_MODE_PUSH,    /* pre-push: absent = warning (this push cannot upload it either) */
-	LFS_MODE_RECEIVE, /* pre-receive: absent = blocking (the server would serve nothing) */
-	LFS_MODE_HISTORY, /* history: absent = error (the audit is incomplete), counted */
-};
-
-/* An LFS object store: <dir>/aa/bb/<oid> (git-lfs) or <dir>/aa/bb/<oid minus 4 hex>
- * (GitLab shared/lfs-objects, Gitea data/lfs); both are looked at. Read-only once made:
- * shared by every scanning thread. */
-struct lfs_store {
-	char *dir;
-	enum lfs_mode mode;
-	char *origin; /* how dir was chosen, for messages: "stateguard.lfsStore", ... */
-};
-
-/* A store over `dir` (copied); `origin` says where dir came from. */
-struct lfs_store *lfs_store_new(const char *dir, enum lfs_mode mode, const char *origin);
-void lfs_store_free(struct lfs_store *s);
-
-/*
- * Finds object `oid` (64 hex) in the store. Returns 0 with *path (caller frees) when a
- * file is there, 1 when it is in neither layout, -1 with errno set when a directory
- * cannot be searched.
- */
-int lfs_store_find(const struct lfs_store *s, const char *oid, char **path);
 
 /* Rule ids of the findings this layer adds. */
 #define LFS_RULE_MISSING "lfs-object-missing"

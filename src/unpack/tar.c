@@ -200,7 +200,7 @@ static void tar_window_data(struct scan_ctx *ctx, const char *mpath, struct read
 	struct window w;
 	unsigned char *buf = r->dec ? xmalloc(WINDOW_CHUNK) : NULL;
 	uint64_t left = size;
-	window_open(&w);
+	window_open(&w, ctx);
 	while (left) {
 		size_t want = left > WINDOW_CHUNK ? WINDOW_CHUNK : (size_t)left;
 		const unsigned char *p = buf ? buf : reader_direct(r, want);

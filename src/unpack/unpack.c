@@ -460,7 +460,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 			      : ctx->held + total > ctx->limits->archive_bytes ? UNPACK_LIMIT_BYTES
 			                                                       : UNPACK_OK;
 			if (why != UNPACK_OK) { /* too big to hold: what is held goes first */
-				window_open(&w);
+				window_open(&w, ctx);
 				window_feed(&w, mb.data, mb.len);
 				membuf_free(&mb);
 			}

@@ -180,11 +180,12 @@ int decoder_zip_lzma_init(struct decoder *d);
 /*
  * window: a member too big to read whole (above member_bytes, or past
  * archive_bytes), judged as it streams, in chunks of any size: the streaming
- * prefilter of detect/, the container sniff on its first bytes and a zip end
+ * checks the pipeline installed (scan_stream_*), the container sniff on its first bytes and a zip end
  * record in its last (a nested archive cannot be opened from a window).
  */
 struct window {
-	struct detect_stream *ds;
+	const struct scan_ctx *ctx;
+	struct scan_stream *ds; /* the pipeline's streaming checks (core/scan.h) */
 	unsigned char head[512];
 	size_t head_len;
 	unsigned char *tail; /* the last WINDOW_TAIL bytes (a zip end record and its comment) */
@@ -194,7 +195,7 @@ struct window {
 #define WINDOW_TAIL (65535 + 22)
 /* Bytes read from a member per step while it streams through a window. */
 #define WINDOW_CHUNK ((size_t)1 << 20)
-void window_open(struct window *w);
+void window_open(struct window *w, const struct scan_ctx *ctx);
 void window_feed(struct window *w, const unsigned char *p, size_t n);
 /* The verdict on what was fed as member `mpath`, streamed because of `why` (MEMBER or
  * BYTES): a blocking finding if it cannot be ruled out, else nothing. Frees w. */

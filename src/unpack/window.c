@@ -1,7 +1,7 @@
 /*
  * window: the verdict on an archive member too big to read whole, seen once in
- * order, keeping only its first 512 and last 64 KiB bytes: detect/'s streaming
- * checks judge the content; a member that is itself a container (head sniff, or
+ * order, keeping only its first 512 and last 64 KiB bytes: the streaming checks
+ * the pipeline installed (scan_stream_*, the detectors') judge the content; a member that is itself a container (head sniff, or
  * a zip end record at the tail) blocks, as it cannot be opened from a window.
  */
 #include <stdio.h>
@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "detect/detect.h"
 #include "unpack/unpack_int.h"
 
-void window_open(struct window *w)
+void window_open(struct window *w, const struct scan_ctx *ctx)
 {
 	memset(w, 0, sizeof(*w));
-	w->ds = detect_stream_new();
+	w->ctx = ctx;
+	w->ds = scan_stream_open(ctx);
 	w->tail = xmalloc(WINDOW_TAIL);
 }
 
@@ -24,7 +24,7 @@ void window_feed(struct window *w, const unsigned char *p, size_t n)
 	if (!n)
 		return;
 	w->size += n;
-	detect_stream_feed(w->ds, p, n);
+	scan_stream_feed(w->ctx, w->ds, p, n);
 	if (w->head_len < sizeof(w->head)) {
 		size_t k = sizeof(w->head) - w->head_len;
 		if (k > n)
@@ -56,7 +56,7 @@ static int tail_has_eocd(const unsigned char *t, size_t n)
 
 void window_discard(struct window *w)
 {
-	detect_stream_free(w->ds);
+	scan_stream_discard(w->ctx, w->ds);
 	free(w->tail);
 	memset(w, 0, sizeof(*w));
 }
@@ -76,8 +76,8 @@ void window_close(struct window *w, struct scan_ctx *ctx, const char *mpath,
 		window_discard(w);
 		return;
 	}
-	detect_stream_finish_limit(w->ds, ctx, mpath, w->size, unpack_limit_key(why),
-	                           unpack_limit_value(ctx->limits, why));
+	scan_stream_finish(ctx, w->ds, mpath, w->size, unpack_limit_key(why),
+	                   unpack_limit_value(ctx->limits, why));
 	w->ds = NULL;
 	window_discard(w);
 }

@@ -289,7 +289,7 @@ static void zip_window_entry(struct scan_ctx *ctx, zip_file_t *zf, uint64_t size
 	unsigned char *buf = xmalloc(WINDOW_CHUNK);
 	uint64_t got = 0;
 	int bad = 0;
-	window_open(&w);
+	window_open(&w, ctx);
 	for (;;) {
 		zip_int64_t k = zip_fread(zf, buf, WINDOW_CHUNK);
 		if (k < 0) {
@@ -439,7 +439,7 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 	if (why == UNPACK_OK) {
 		membuf_reserve(&mb, size < ZIP_PREALLOC_MAX ? (size_t)size + 1 : ZIP_PREALLOC_MAX);
 	} else {
-		window_open(&w);
+		window_open(&w, ctx);
 		chunk = xmalloc(WINDOW_CHUNK);
 	}
 	while (r.state == READER_OK && got <= size) {

@@ -43,6 +43,7 @@ static void scan_init(struct scan *s)
 	finding_list_init(&s->out);
 	s->ctx.limits = &s->lim;
 	s->ctx.out = &s->out;
+	pipeline_attach(&s->ctx);
 }
 
 static const struct finding *find_rule(const struct finding_list *l, const char *rule)
@@ -297,7 +298,7 @@ static unsigned char *noise(size_t n)
 static void window_run(struct scan *s, const unsigned char *d, size_t n, size_t step)
 {
 	struct window w;
-	window_open(&w);
+	window_open(&w, &s->ctx);
 	for (size_t off = 0; off < n; off += step)
 		window_feed(&w, d + off, n - off < step ? n - off : step);
 	window_close(&w, &s->ctx, "p.zip!bin", UNPACK_LIMIT_MEMBER);
