@@ -22,6 +22,7 @@ int reader_open(struct reader *r, struct scan_ctx *ctx, enum unpack_format forma
 	r->in = in;
 	r->in_len = len;
 	r->format = format;
+	r->declared = UINT64_MAX;
 	if (format == UNPACK_NONE || format == UNPACK_TAR)
 		return 0;
 	struct decoder *d = &r->decoder_store;

@@ -14,8 +14,6 @@
 
 /* Pax extended headers and GNU long names above this are refused as corrupt. */
 #define TAR_META_MAX (1u << 20)
-/* A streamed member's buffer starts at its size up to this; beyond, it grows as bytes arrive. */
-#define TAR_PREALLOC_MAX ((size_t)16 << 20)
 
 int tar_header_valid(const unsigned char *b)
 {
@@ -170,14 +168,11 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 	}
 	struct membuf mb = {0};
 	uint64_t left = size;
-	membuf_reserve(&mb, size < TAR_PREALLOC_MAX ? (size_t)size + 1 : TAR_PREALLOC_MAX);
+	membuf_start(&mb, size);
 	while (left) {
-		if (mb.len == mb.cap)
-			membuf_reserve(&mb, mb.cap * 2);
-		size_t want = mb.cap - mb.len;
-		if (want > left)
-			want = (size_t)left;
-		size_t k = reader_read(r, mb.data + mb.len, want);
+		size_t want;
+		unsigned char *dst = membuf_room(&mb, left, &want);
+		size_t k = reader_read(r, dst, want);
 		mb.len += k;
 		left -= k;
 		if (k < want)

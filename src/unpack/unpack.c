@@ -290,6 +290,20 @@ void membuf_reserve(struct membuf *b, size_t n)
 	}
 }
 
+void membuf_start(struct membuf *b, uint64_t declared)
+{
+	membuf_reserve(b, declared < MEMBUF_PREALLOC_MAX ? (size_t)declared + 1 : MEMBUF_PREALLOC_MAX);
+}
+
+unsigned char *membuf_room(struct membuf *b, uint64_t most, size_t *room)
+{
+	if (b->len == b->cap)
+		membuf_reserve(b, b->cap ? b->cap * 2 : 65536);
+	size_t r = b->cap - b->len;
+	*room = r > most ? (size_t)most : r;
+	return b->data + b->len;
+}
+
 void membuf_free(struct membuf *b)
 {
 	free(b->data);

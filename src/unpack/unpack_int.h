@@ -82,6 +82,13 @@ struct membuf {
 void membuf_append(struct membuf *b, const unsigned char *p, size_t n);
 /* Makes the capacity at least n bytes. */
 void membuf_reserve(struct membuf *b, size_t n);
+/* A member's buffer starts with room for what it declares and one byte more (that byte
+ * reveals a liar), capped here; past that it grows as bytes arrive. */
+#define MEMBUF_PREALLOC_MAX ((size_t)16 << 20)
+void membuf_start(struct membuf *b, uint64_t declared);
+/* Where the next bytes go: the free space at the end (doubled when full), at most `most`
+ * bytes of it in *room. Add what was written to b->len. */
+unsigned char *membuf_room(struct membuf *b, uint64_t most, size_t *room);
 void membuf_free(struct membuf *b);
 
 /*
@@ -146,6 +153,7 @@ struct reader {
 	char msg[200];
 	int reported;            /* the problem was already turned into a finding */
 	uint64_t out;            /* bytes produced so far */
+	uint64_t declared;       /* the size the container declares (zip members), else UINT64_MAX */
 	unsigned char look[512]; /* look-ahead pushed back by reader_peek */
 	size_t look_len, look_pos;
 };

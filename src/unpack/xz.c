@@ -18,6 +18,7 @@
 struct xz {
 	lzma_stream s;
 	int zip_lzma; /* raw LZMA1 behind a zip LZMA header, not yet started */
+	int raw;      /* raw LZMA1 (a zip member): it may end without an end marker, at r->declared */
 };
 
 /* Zip method 14: version (2), properties size (2, = 5), LZMA properties (5), raw LZMA1. */
@@ -48,6 +49,7 @@ static int zip_lzma_start(struct xz *x, struct reader *r)
 	}
 	r->in_pos += 9;
 	x->zip_lzma = 0;
+	x->raw = 1;
 	return 0;
 }
 
@@ -63,6 +65,16 @@ static size_t xz_decode(struct decoder *d, struct reader *r, unsigned char *out,
 		s->avail_in = r->in_len - r->in_pos;
 		s->next_out = out + got;
 		s->avail_out = cap - got;
+		if (x->raw && r->declared != UINT64_MAX) {
+			/* zip LZMA may have no end marker: the size the member declares is its end
+			 * (a lie there fails the member's CRC) */
+			if (s->total_out >= r->declared) {
+				r->state = READER_END;
+				break;
+			}
+			if (s->avail_out > r->declared - s->total_out)
+				s->avail_out = (size_t)(r->declared - s->total_out);
+		}
 		size_t in0 = s->avail_in, out0 = s->avail_out;
 		lzma_ret z = lzma_code(s, LZMA_FINISH);
 		r->in_pos += in0 - s->avail_in;

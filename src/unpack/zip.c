@@ -179,9 +179,6 @@ done:
 	return rc;
 }
 
-/* A member's buffer starts at its declared size up to this; beyond, it grows as bytes arrive. */
-#define ZIP_PREALLOC_MAX ((size_t)16 << 20)
-
 /* Names that make a zip a saved Terraform plan (terraform-artifacts.md §6.1). */
 struct plan_names {
 	int tfplan, tfstate, tfstate_prev, tfconfig;
@@ -343,15 +340,11 @@ static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const
 	}
 	struct membuf mb = {0};
 	int bad = 0, rc = 0;
-	/* Room for the declared size (capped), read in place; one byte more reveals a liar. */
-	membuf_reserve(&mb, size < ZIP_PREALLOC_MAX ? (size_t)size + 1 : ZIP_PREALLOC_MAX);
+	membuf_start(&mb, size);
 	for (;;) {
-		if (mb.len == mb.cap)
-			membuf_reserve(&mb, mb.cap * 2);
-		uint64_t want = size + 1 - mb.len;
-		if (want > mb.cap - mb.len)
-			want = mb.cap - mb.len;
-		zip_int64_t k = zip_fread(zf, mb.data + mb.len, want);
+		size_t want;
+		unsigned char *dst = membuf_room(&mb, size + 1 - mb.len, &want);
+		zip_int64_t k = zip_fread(zf, dst, want);
 		if (k < 0) {
 			unpack_report_corrupt(ctx, mpath, "zip", "%s", zip_file_strerror(zf));
 			bad = 1;
@@ -436,8 +429,9 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 	if (bad)
 		goto done;
 	reader_open(&r, ctx, zip_raw_format(st->comp_method), comp.data ? comp.data : buf, comp.len);
+	r.declared = size;
 	if (why == UNPACK_OK) {
-		membuf_reserve(&mb, size < ZIP_PREALLOC_MAX ? (size_t)size + 1 : ZIP_PREALLOC_MAX);
+		membuf_start(&mb, size);
 	} else {
 		window_open(&w, ctx);
 		chunk = xmalloc(WINDOW_CHUNK);
@@ -445,13 +439,9 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 	while (r.state == READER_OK && got <= size) {
 		unsigned char *dst = chunk;
 		size_t want = WINDOW_CHUNK;
-		if (!chunk) {
-			if (mb.len == mb.cap)
-				membuf_reserve(&mb, mb.cap * 2);
-			dst = mb.data + mb.len;
-			want = mb.cap - mb.len;
-		}
-		if (want > size + 1 - got)
+		if (!chunk)
+			dst = membuf_room(&mb, size + 1 - got, &want);
+		else if (want > size + 1 - got)
 			want = (size_t)(size + 1 - got);
 		size_t k = reader_read(&r, dst, want);
 		crc = crc32_z(crc, dst, k);
@@ -461,9 +451,7 @@ static int zip_scan_entry_raw(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i,
 		else if (got <= size)
 			window_feed(&w, dst, k);
 	}
-	/* raw LZMA may end without an end marker: all input used and the size reached is the end */
-	int ended = r.state == READER_END || (r.state == READER_CORRUPT && r.in_pos == r.in_len &&
-	                                      r.format == UNPACK_ZIP_LZMA && got == size);
+	int ended = r.state == READER_END;
 	if (got > size) {
 		unpack_report_corrupt(ctx, mpath, "zip",
 		                      "member inflates to more than the %llu bytes it declares",

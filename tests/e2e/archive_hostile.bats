@@ -297,6 +297,17 @@ PY
 	assert_output_contains "compression method 98"
 }
 
+@test "a zip LZMA member without an end marker (7-Zip's eos=off) ends at its declared size" {
+	afx state terraform.tfstate
+	7z a -tzip -mm=LZMA -meos=off noeos.zip terraform.tfstate >/dev/null
+	python3 -c 'import struct,sys; d=open("noeos.zip","rb").read(); sys.exit(struct.unpack("<H",d[6:8])[0] & 2)'
+	run sg scan noeos.zip
+	assert_status 1
+	assert_output_contains "tf-state"
+	assert_output_contains "noeos.zip!terraform.tfstate"
+	assert_output_not_contains "archive-corrupt"
+}
+
 @test "a zip LZMA member with a wrong CRC is corrupt" {
 	afx zip-lzma-badcrc bad.zip
 	run sg scan bad.zip
