@@ -6,7 +6,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 DESTDIR ?=
 
-PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate
+PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 

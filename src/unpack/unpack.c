@@ -1,6 +1,7 @@
 /*
  * unpack: recognises containers by their bytes and dispatches them to zip.c,
- * tar.c or a decompressing reader (gzip, xz, bzip2, zstd); owns the budget
+ * tar.c, a decompressing reader (gzip, xz, bzip2, zstd) or libarchive.c (7z,
+ * RAR, cpio, ISO 9660, ar, lz4, lzip, .Z); owns the budget
  * arithmetic and the archive-limit / archive-corrupt / archive-encrypted
  * findings. It never writes members to disk: names are display strings only.
  */
@@ -307,6 +308,8 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_LZ4: return "lz4";
 	case UNPACK_LZIP: return "lzip";
 	case UNPACK_COMPRESS: return "compress (.Z)";
+	case UNPACK_ISO9660: return "ISO 9660";
+	case UNPACK_AR: return "ar";
 	case UNPACK_NONE: break;
 	}
 	return "data";
@@ -321,9 +324,27 @@ static int all_digits(const unsigned char *d, size_t n, int base)
 	return 1;
 }
 
-/* Archive and compression formats stateguard does not open, by their magic numbers (cpio
- * by its whole ASCII header, so that text starting with "0707" is not taken for one). */
-static enum unpack_format sniff_unopened(const unsigned char *d, size_t len)
+/* A binary cpio header (old "bin" format, either byte order): a 26-byte header whose
+ * name fits the data, ends with its only NUL and whose mode has a file type. */
+static int sniff_cpio_bin(const unsigned char *d, size_t len)
+{
+	if (len < 28 || !((d[0] == 0xc7 && d[1] == 0x71) || (d[0] == 0x71 && d[1] == 0xc7)))
+		return 0;
+	int le = d[0] == 0xc7;
+	unsigned mode = le ? (unsigned)(d[6] | d[7] << 8) : (unsigned)(d[6] << 8 | d[7]);
+	size_t nsize = le ? (size_t)(d[20] | d[21] << 8) : (size_t)(d[20] << 8 | d[21]);
+	unsigned type = mode & 0170000;
+	if (nsize < 2 || nsize > len - 26 || d[26 + nsize - 1] != 0 ||
+	    memchr(d + 26, 0, nsize - 1) != NULL)
+		return 0;
+	return type == 0100000 || type == 0040000 || type == 0120000 || type == 0020000 ||
+	       type == 0060000 || type == 0010000 || type == 0140000 ||
+	       (mode == 0 && nsize == 11 && !memcmp(d + 26, "TRAILER!!!", 10));
+}
+
+/* Formats opened through libarchive, by their magic numbers (cpio by its whole ASCII
+ * header, so that text starting with "0707" is not taken for one). */
+static enum unpack_format sniff_libarchive(const unsigned char *d, size_t len)
 {
 	if (len >= 6 && !memcmp(d, "7z\xbc\xaf\x27\x1c", 6))
 		return UNPACK_7Z;
@@ -341,6 +362,12 @@ static enum unpack_format sniff_unopened(const unsigned char *d, size_t len)
 	if (len >= 3 && d[0] == 0x1f && d[1] == 0x9d && (d[2] & 0x1f) >= 9 && (d[2] & 0x1f) <= 16 &&
 	    !(d[2] & 0x60))
 		return UNPACK_COMPRESS;
+	if (len >= 8 && !memcmp(d, "!<arch>\n", 8))
+		return UNPACK_AR;
+	if (sniff_cpio_bin(d, len))
+		return UNPACK_CPIO;
+	if (len >= 0x8000 + 2048 && !memcmp(d + 0x8001, "CD001", 5) && d[0x8006] == 1)
+		return UNPACK_ISO9660;
 	return UNPACK_NONE;
 }
 
@@ -360,7 +387,7 @@ enum unpack_format unpack_sniff(const unsigned char *d, size_t len)
 		return UNPACK_ZSTD;
 	if (len >= 512 && !memcmp(d + 257, "ustar", 5))
 		return UNPACK_TAR;
-	enum unpack_format f = sniff_unopened(d, len);
+	enum unpack_format f = sniff_libarchive(d, len);
 	if (f != UNPACK_NONE)
 		return f;
 	if (len >= 22 && zip_find_eocd(d, len) >= 0)
@@ -373,16 +400,15 @@ int unpack_is_container(const unsigned char *data, size_t len)
 	return unpack_sniff(data, len) != UNPACK_NONE;
 }
 
-/* The name a decompressed single stream gets: the base name without its compression suffix. */
-static char *stream_member_name(const char *path, enum unpack_format f)
+char *unpack_stream_member_name(const char *path)
 {
 	static const char *sfx[][2] = {{".tgz", ".tar"}, {".taz", ".tar"}, {".gz", ""},
 	                               {".txz", ".tar"}, {".xz", ""},     {".tbz2", ".tar"},
 	                               {".tbz", ".tar"}, {".bz2", ""},    {".tzst", ".tar"},
-	                               {".zst", ""},     {".zstd", ""}};
+	                               {".zst", ""},     {".zstd", ""},   {".tlz", ".tar"},
+	                               {".lz4", ""},     {".lz", ""},     {".z", ""}};
 	const char *base = util_basename(path);
 	size_t blen = strlen(base);
-	(void)f;
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		size_t slen = strlen(sfx[i][0]);
 		if (blen > slen && !strcasecmp(base + blen - slen, sfx[i][0]))
@@ -418,7 +444,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 			want = (size_t)room + 1;
 		size_t n = reader_read(&r, buf, want);
 		if (n > room) {
-			name = stream_member_name(path, f);
+			name = unpack_stream_member_name(path);
 			mpath = unpack_member_path(path, name, strlen(name));
 			unpack_report_limit(ctx, mpath, UNPACK_LIMIT_MEMBER, "decompressed content is too large");
 			goto done;
@@ -429,7 +455,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 	}
 	if (reader_report(&r, path))
 		goto done;
-	name = stream_member_name(path, f);
+	name = unpack_stream_member_name(path);
 	mpath = unpack_member_path(path, name, strlen(name));
 	rc = pipeline_scan_member(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len,
 	                          depth + 1);
@@ -461,14 +487,10 @@ int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char
 	case UNPACK_CPIO:
 	case UNPACK_LZ4:
 	case UNPACK_LZIP:
-	case UNPACK_COMPRESS: {
-		char what[128];
-		int archive = f == UNPACK_7Z || f == UNPACK_RAR || f == UNPACK_CPIO;
-		snprintf(what, sizeof(what), "%s %s (a format stateguard does not open)",
-		         unpack_format_name(f), archive ? "archive" : "compressed file");
-		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
-		return 0;
-	}
+	case UNPACK_COMPRESS:
+	case UNPACK_ISO9660:
+	case UNPACK_AR:
+		return unpack_libarchive(ctx, path, data, len, depth);
 	case UNPACK_ZIP:
 		return unpack_zip(ctx, path, data, len, depth);
 	case UNPACK_TAR: {

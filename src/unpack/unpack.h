@@ -1,5 +1,6 @@
 /*
- * unpack: recognises containers (zip, gzip, tar, xz, bzip2, zstd) by their
+ * unpack: recognises containers (zip, gzip, tar, xz, bzip2, zstd, 7z, RAR, cpio,
+ * ISO 9660, ar, lz4, lzip, .Z) by their
  * bytes and feeds each member back through the pipeline, within the budget of
  * struct scan_limits. Budget and corruption problems become archive-limit /
  * archive-corrupt findings (block): a container that cannot be read is never
@@ -12,8 +13,8 @@
 
 #include "core/pipeline.h"
 
-/* 1 if the bytes are a container or compressed stream: one this module opens, or one it
- * recognises and refuses as unexaminable (7z, RAR, cpio, lz4, lzip, .Z). */
+/* 1 if the bytes are a container or compressed stream this module opens (zip, tar, gzip,
+ * xz, bzip2, zstd, and through libarchive 7z, RAR, cpio, ISO 9660, ar, lz4, lzip, .Z). */
 int unpack_is_container(const unsigned char *data, size_t len);
 
 /*

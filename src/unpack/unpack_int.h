@@ -92,13 +92,15 @@ enum unpack_format {
 	UNPACK_BZIP2,
 	UNPACK_ZSTD,
 	UNPACK_ZIP_LZMA, /* a zip member's LZMA data (method 14): never sniffed, only from zip.c */
-	/* recognised but not opened: reported as content that cannot be examined */
+	/* opened through libarchive (libarchive.c) */
 	UNPACK_7Z,
 	UNPACK_RAR,
 	UNPACK_CPIO,
 	UNPACK_LZ4,
 	UNPACK_LZIP,
 	UNPACK_COMPRESS,
+	UNPACK_ISO9660,
+	UNPACK_AR,
 };
 
 /* Recognises a container by its first bytes (zip with a prefix too). */
@@ -172,6 +174,13 @@ int decoder_zip_lzma_init(struct decoder *d);
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
+/* 7z, RAR, cpio, ISO 9660, ar, lz4, lzip and .Z through libarchive (libarchive.c). */
+int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                      size_t len, unsigned depth);
+
+/* The member name of a decompressed single stream: the base name of path without its
+ * compression suffix ("x.tgz" -> "x.tar", "s.lz4" -> "s"). Caller frees. */
+char *unpack_stream_member_name(const char *path);
 
 /* 1 if a 512-byte block is a tar header with a valid checksum. */
 int tar_header_valid(const unsigned char *block);

@@ -1,0 +1,265 @@
+/*
+ * libarchive: 7z, RAR 4/5, cpio (newc, odc, bin), ISO 9660, ar and single lz4,
+ * lzip and compress (.Z) streams, read from memory through libarchive with only
+ * the sniffed format enabled; every member is read under our budgets and scanned.
+ * Why libarchive here: these formats carry codecs (LZMA/PPMd/BCJ2, RAR's LZSS and
+ * filters) that no other well-kept C library reads, and libarchive is fuzzed for
+ * them. Zip stays on libzip with our own directory checks (prefixes, overlaps,
+ * lying sizes), tar on tar.c: streaming tar.gz through it measured no faster and
+ * it would lose those checks (README, Archives). Nothing here can write to disk
+ * (no archive_write_disk, no external filter programs, no passphrase).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "core/util.h"
+#include "unpack/unpack_int.h"
+
+/* A member's buffer starts at its declared size up to this; beyond, it grows as bytes arrive. */
+#define LA_PREALLOC_MAX ((size_t)16 << 20)
+/* Bytes asked of archive_read_data at a time. */
+#define LA_CHUNK ((size_t)64 << 10)
+
+struct la_state {
+	struct scan_ctx *ctx;
+	struct archive *a;
+	const char *path;       /* the archive's display path */
+	const char *format;     /* its display name, e.g. "7z" */
+	enum unpack_format f;
+	size_t len;             /* bytes of the archive */
+	uint64_t out;           /* bytes every member of this archive produced so far */
+	unsigned depth;
+};
+
+enum la_result { LA_NEXT, LA_STOP, LA_ERROR };
+
+/* Compressed formats decode what they skip, uncharged: after a limit they are not read on. */
+static int la_skips_cheaply(enum unpack_format f)
+{
+	return f == UNPACK_CPIO || f == UNPACK_ISO9660 || f == UNPACK_AR;
+}
+
+/* Enables reading of the sniffed format only. 0, or -1 if libarchive here cannot read it
+ * without an external program (ARCHIVE_WARN from a filter) or at all. */
+static int la_support(struct archive *a, enum unpack_format f, const unsigned char *d)
+{
+	int r;
+	switch (f) {
+	case UNPACK_7Z: return archive_read_support_format_7zip(a) == ARCHIVE_OK ? 0 : -1;
+	case UNPACK_RAR:
+		r = d[6] == 1 ? archive_read_support_format_rar5(a) : archive_read_support_format_rar(a);
+		return r == ARCHIVE_OK ? 0 : -1;
+	case UNPACK_CPIO: return archive_read_support_format_cpio(a) == ARCHIVE_OK ? 0 : -1;
+	case UNPACK_ISO9660: return archive_read_support_format_iso9660(a) == ARCHIVE_OK ? 0 : -1;
+	case UNPACK_AR: return archive_read_support_format_ar(a) == ARCHIVE_OK ? 0 : -1;
+	case UNPACK_LZ4: r = archive_read_support_filter_lz4(a); break;
+	case UNPACK_LZIP: r = archive_read_support_filter_lzip(a); break;
+	case UNPACK_COMPRESS: r = archive_read_support_filter_compress(a); break;
+	default: return -1;
+	}
+	if (r != ARCHIVE_OK)
+		return -1;
+	return archive_read_support_format_raw(a) == ARCHIVE_OK ? 0 : -1;
+}
+
+/* libarchive's last error as a display string: control bytes shown as '?', cut short. */
+static void la_error(struct archive *a, char *buf, size_t n)
+{
+	const char *e = archive_error_string(a);
+	snprintf(buf, n, "%s", e ? e : "unreadable");
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+/* Reports libarchive's failure on `where`: out of memory is a decoder limit, else corrupt. */
+static void la_report_failure(struct la_state *s, const char *where)
+{
+	char err[160];
+	la_error(s->a, err, sizeof(err));
+	if (archive_errno(s->a) == ENOMEM) {
+		char what[240];
+		snprintf(what, sizeof(what), "%s archive needs more decoder memory than this machine "
+		         "gives (%s)", s->format, err);
+		unpack_report_limit(s->ctx, where, UNPACK_LIMIT_DECODER, what);
+		return;
+	}
+	unpack_report_corrupt(s->ctx, where, s->format, "%s", err);
+}
+
+/* A blocking archive-encrypted finding: the member names themselves are encrypted. */
+static void la_report_encrypted_names(struct la_state *s)
+{
+	char *msg = xasprintf("%s archive with encrypted member names: not even what it holds can "
+	                      "be examined, so it is not accepted. Do not commit state, plans or "
+	                      "credentials even encrypted; allow this blob after review if it is "
+	                      "something else.",
+	                      s->format);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "encryption", "encrypted headers");
+	cJSON_AddBoolToObject(d, "sensitive_name", 1);
+	finding_list_add(s->ctx->out, "archive-encrypted", SG_SEV_BLOCK, s->path, msg, d);
+	free(msg);
+}
+
+static const char *la_encryption_name(enum unpack_format f)
+{
+	return f == UNPACK_7Z ? "7z AES" : f == UNPACK_RAR ? "RAR encryption" : "encryption";
+}
+
+/* Reads the current entry's data under the budget and scans it. */
+static enum la_result la_read_member(struct la_state *s, struct archive_entry *e,
+                                     const char *mpath)
+{
+	struct scan_ctx *ctx = s->ctx;
+	const struct scan_limits *lim = ctx->limits;
+	int declared = archive_entry_size_is_set(e) && archive_entry_size(e) >= 0;
+	uint64_t size = declared ? (uint64_t)archive_entry_size(e) : 0;
+	enum la_result res = LA_NEXT;
+	struct membuf mb = {0};
+	char what[200], hb[32];
+
+	if (declared) {
+		enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0, s->len, size);
+		if (l != UNPACK_OK) {
+			util_human_bytes(size, hb, sizeof(hb));
+			snprintf(what, sizeof(what), "%s member declares %s%s", s->format, hb,
+			         l == UNPACK_LIMIT_RATIO ? " from a much smaller archive (a compression bomb?)"
+			         : l == UNPACK_LIMIT_BYTES ? ", more than what is left of the bytes this file "
+			                                     "may inflate, all levels together"
+			                                   : "");
+			unpack_report_limit(ctx, mpath, l, what);
+			return la_skips_cheaply(s->f) ? LA_NEXT : LA_STOP;
+		}
+	}
+	membuf_reserve(&mb, declared && size < LA_PREALLOC_MAX ? (size_t)size + 1 : LA_PREALLOC_MAX);
+	for (;;) {
+		if (mb.cap - mb.len < LA_CHUNK)
+			membuf_reserve(&mb, mb.cap * 2);
+		la_ssize_t k = archive_read_data(s->a, mb.data + mb.len, LA_CHUNK);
+		if (k < 0) {
+			la_report_failure(s, mpath);
+			res = la_skips_cheaply(s->f) && k != ARCHIVE_FATAL ? LA_NEXT : LA_STOP;
+			goto done;
+		}
+		if (k == 0)
+			break;
+		s->out += (uint64_t)k;
+		int64_t in = archive_filter_bytes(s->a, -1);
+		enum unpack_limit l =
+		    unpack_ratio_exceeded(lim, s->out, in > 0 ? (uint64_t)in : 0)
+		        ? UNPACK_LIMIT_RATIO
+		        : unpack_budget_check(lim, ctx->inflated, mb.len, UINT64_MAX, (uint64_t)k);
+		if (l != UNPACK_OK) {
+			if (l == UNPACK_LIMIT_RATIO)
+				snprintf(what, sizeof(what), "%s archive inflates more than %llu:1 (a "
+				         "compression bomb?)", s->format,
+				         (unsigned long long)lim->archive_ratio);
+			else
+				snprintf(what, sizeof(what), "%s member is too large", s->format);
+			unpack_report_limit(ctx, mpath, l, what);
+			res = LA_STOP;
+			goto done;
+		}
+		ctx->inflated += (uint64_t)k;
+		mb.len += (size_t)k;
+		if (declared && mb.len > size) {
+			unpack_report_corrupt(ctx, mpath, s->format,
+			                      "member holds more than the %llu bytes it declares",
+			                      (unsigned long long)size);
+			res = LA_STOP;
+			goto done;
+		}
+	}
+	if (declared && mb.len < size) {
+		unpack_report_corrupt(ctx, mpath, s->format,
+		                      "member holds %zu bytes, less than the %llu it declares", mb.len,
+		                      (unsigned long long)size);
+		res = LA_STOP;
+		goto done;
+	}
+	if (pipeline_scan_member(ctx, mpath, mb.data, mb.len, s->depth + 1) < 0)
+		res = LA_ERROR;
+done:
+	membuf_free(&mb);
+	return res;
+}
+
+/* The display name of entry e (UTF-8 when libarchive can convert it); caller frees. */
+static char *la_entry_name(const struct la_state *s, struct archive_entry *e)
+{
+	if (s->f == UNPACK_LZ4 || s->f == UNPACK_LZIP || s->f == UNPACK_COMPRESS)
+		return unpack_stream_member_name(s->path);
+	const char *n = archive_entry_pathname_utf8(e);
+	if (!n)
+		n = archive_entry_pathname(e);
+	return xstrdup(n && *n ? n : "(unnamed)");
+}
+
+int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                      size_t len, unsigned depth)
+{
+	struct la_state s = {.ctx = ctx, .path = path, .len = len, .depth = depth};
+	struct archive_entry *e = NULL;
+	uint64_t members = 0;
+	int rc = 0;
+
+	s.f = unpack_sniff(data, len);
+	s.format = unpack_format_name(s.f);
+	s.a = archive_read_new();
+	if (!s.a)
+		util_oom();
+	if (la_support(s.a, s.f, data) < 0) {
+		char what[128];
+		snprintf(what, sizeof(what), "%s content (libarchive here cannot read it)", s.format);
+		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
+		goto done;
+	}
+	if (archive_read_open_memory(s.a, data, len) != ARCHIVE_OK) {
+		la_report_failure(&s, path);
+		goto done;
+	}
+	for (;;) {
+		int r = archive_read_next_header(s.a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (++members > ctx->limits->archive_members) {
+			char what[96];
+			snprintf(what, sizeof(what), "%s archive has too many members", s.format);
+			unpack_report_limit(ctx, path, UNPACK_LIMIT_MEMBERS, what);
+			break;
+		}
+		if (e && archive_entry_is_metadata_encrypted(e)) {
+			la_report_encrypted_names(&s);
+			break;
+		}
+		if (r < ARCHIVE_WARN) {
+			la_report_failure(&s, path);
+			if (r == ARCHIVE_FATAL)
+				break;
+			continue;
+		}
+		/* regular files, and ar's members (whose mode has no file type) */
+		char *name = la_entry_name(&s, e);
+		char *mpath = unpack_member_path(path, name, strlen(name));
+		enum la_result res = LA_NEXT;
+		if (archive_entry_is_data_encrypted(e))
+			unpack_report_encrypted(ctx, mpath, name, la_encryption_name(s.f));
+		else if (archive_entry_filetype(e) == AE_IFREG || archive_entry_filetype(e) == 0)
+			res = la_read_member(&s, e, mpath);
+		free(name);
+		free(mpath);
+		if (res == LA_ERROR)
+			rc = -1;
+		if (res != LA_NEXT)
+			break;
+	}
+done:
+	archive_read_free(s.a);
+	return rc;
+}
