@@ -7,7 +7,9 @@
  * them. Zip stays on libzip with our own directory checks (prefixes, overlaps,
  * lying sizes), tar on tar.c: streaming tar.gz through it measured no faster and
  * it would lose those checks (README, Archives). Nothing here can write to disk
- * (no archive_write_disk, no external filter programs, no passphrase).
+ * (no archive_write_disk, no external filter programs, no passphrase). libarchive
+ * 3.6 reads a RAR 5 member's encryption record as if the data were plain and stops
+ * at an encrypted RAR 5 header without saying so: rar5_walk() finds both itself.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +27,13 @@
 /* Bytes asked of archive_read_data at a time. */
 #define LA_CHUNK ((size_t)64 << 10)
 
+/* A RAR 5 file header as rar5_walk() saw it. */
+struct rar5_file {
+	const unsigned char *name;
+	size_t name_len;
+	int encrypted;
+};
+
 struct la_state {
 	struct scan_ctx *ctx;
 	struct archive *a;
@@ -34,9 +43,103 @@ struct la_state {
 	size_t len;             /* bytes of the archive */
 	uint64_t out;           /* bytes every member of this archive produced so far */
 	unsigned depth;
+	struct rar5_file *rar5; /* RAR 5 only: its file headers in order */
+	size_t rar5_n, rar5_cap;
+	int rar5_names_encrypted;
 };
 
 enum la_result { LA_NEXT, LA_STOP, LA_ERROR };
+
+/* A RAR 5 variable-length integer (7 bits a byte, low first, at most 10 bytes). */
+static int rar5_vint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (unsigned i = 0; i < 10 && *p < end; i++) {
+		unsigned char b = *(*p)++;
+		x |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The fields of a RAR 5 file header from its file flags to its name; 0, or -1 if malformed. */
+static int rar5_file_fields(const unsigned char *q, const unsigned char *end, struct rar5_file *f)
+{
+	uint64_t flags, v, nlen;
+	if (rar5_vint(&q, end, &flags) < 0 || rar5_vint(&q, end, &v) < 0 ||
+	    rar5_vint(&q, end, &v) < 0)
+		return -1;
+	size_t skip = ((flags & 0x2) ? 4 : 0) + ((flags & 0x4) ? 4 : 0);
+	if ((size_t)(end - q) < skip)
+		return -1;
+	q += skip;
+	if (rar5_vint(&q, end, &v) < 0 || rar5_vint(&q, end, &v) < 0 ||
+	    rar5_vint(&q, end, &nlen) < 0 || nlen > (uint64_t)(end - q))
+		return -1;
+	f->name = q;
+	f->name_len = (size_t)nlen;
+	return 0;
+}
+
+/*
+ * Walks the RAR 5 block chain (technote: CRC32, header size, type, flags, extra
+ * and data sizes) and records each file header (type 2), encrypted when its extra
+ * area holds an encryption record (type 1); an archive encryption header (type 4)
+ * means every later header, names included, is encrypted. Stops quietly at
+ * anything malformed: libarchive then reports it.
+ */
+static void rar5_walk(struct la_state *s, const unsigned char *d, size_t len)
+{
+	const unsigned char *p = d + 8, *end = d + len;
+	while (len >= 8 && end - p > 4 && s->rar5_n <= s->ctx->limits->archive_members) {
+		uint64_t hsize, type, flags, xsize = 0, dsize = 0;
+		const unsigned char *q = p + 4;
+		if (rar5_vint(&q, end, &hsize) < 0 || hsize > (uint64_t)(end - q))
+			return;
+		const unsigned char *body_end = q + hsize;
+		if (rar5_vint(&q, body_end, &type) < 0 || rar5_vint(&q, body_end, &flags) < 0 ||
+		    ((flags & 0x1) && rar5_vint(&q, body_end, &xsize) < 0) ||
+		    ((flags & 0x2) && rar5_vint(&q, body_end, &dsize) < 0) ||
+		    xsize > (uint64_t)(body_end - q) || dsize > (uint64_t)(end - body_end))
+			return;
+		if (type == 4) {
+			s->rar5_names_encrypted = 1;
+			return;
+		}
+		if (type == 2) {
+			struct rar5_file f = {0};
+			if (rar5_file_fields(q, body_end - xsize, &f) < 0)
+				return;
+			const unsigned char *x = body_end - xsize;
+			while (x < body_end) {
+				uint64_t rsize, rtype;
+				if (rar5_vint(&x, body_end, &rsize) < 0 || rsize > (uint64_t)(body_end - x))
+					break;
+				const unsigned char *rend = x + rsize;
+				if (rar5_vint(&x, rend, &rtype) == 0 && rtype == 0x01)
+					f.encrypted = 1;
+				x = rend;
+			}
+			xgrow((void **)&s->rar5, &s->rar5_cap, s->rar5_n + 1, sizeof(*s->rar5));
+			s->rar5[s->rar5_n++] = f;
+		}
+		if (type == 5)
+			return;
+		p = body_end + dsize;
+	}
+}
+
+/* 1 if the index-th file entry libarchive gave, named `name`, is an encrypted RAR 5 member. */
+static int rar5_is_encrypted(const struct la_state *s, size_t index, const char *name)
+{
+	if (index >= s->rar5_n || !s->rar5[index].encrypted)
+		return 0;
+	return strlen(name) == s->rar5[index].name_len &&
+	       !memcmp(name, s->rar5[index].name, s->rar5[index].name_len);
+}
 
 /* Compressed formats decode what they skip, uncharged: after a limit they are not read on. */
 static int la_skips_cheaply(enum unpack_format f)
@@ -206,7 +309,7 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 {
 	struct la_state s = {.ctx = ctx, .path = path, .len = len, .depth = depth};
 	struct archive_entry *e = NULL;
-	uint64_t members = 0;
+	uint64_t members = 0, files = 0;
 	int rc = 0;
 
 	s.f = unpack_sniff(data, len);
@@ -219,6 +322,13 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 		snprintf(what, sizeof(what), "%s content (libarchive here cannot read it)", s.format);
 		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
 		goto done;
+	}
+	if (s.f == UNPACK_RAR && data[6] == 1) {
+		rar5_walk(&s, data, len);
+		if (s.rar5_names_encrypted) {
+			la_report_encrypted_names(&s);
+			goto done;
+		}
 	}
 	if (archive_read_open_memory(s.a, data, len) != ARCHIVE_OK) {
 		la_report_failure(&s, path);
@@ -244,13 +354,13 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 				break;
 			continue;
 		}
-		/* regular files, and ar's members (whose mode has no file type) */
 		char *name = la_entry_name(&s, e);
 		char *mpath = unpack_member_path(path, name, strlen(name));
 		enum la_result res = LA_NEXT;
-		if (archive_entry_is_data_encrypted(e))
+		if (archive_entry_is_data_encrypted(e) || rar5_is_encrypted(&s, files++, name))
 			unpack_report_encrypted(ctx, mpath, name, la_encryption_name(s.f));
 		else if (archive_entry_filetype(e) == AE_IFREG || archive_entry_filetype(e) == 0)
+			/* regular files, and ar's members (whose mode has no file type) */
 			res = la_read_member(&s, e, mpath);
 		free(name);
 		free(mpath);
@@ -261,5 +371,6 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 	}
 done:
 	archive_read_free(s.a);
+	free(s.rar5);
 	return rc;
 }
