@@ -228,14 +228,14 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 	char what[200], hb[32];
 
 	if (declared) {
-		enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0, s->len, size);
+		/* sizes only: the ratio is judged on what the archive really inflates, below */
+		enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0, UINT64_MAX, size);
 		if (l != UNPACK_OK) {
 			util_human_bytes(size, hb, sizeof(hb));
 			snprintf(what, sizeof(what), "%s member declares %s%s", s->format, hb,
-			         l == UNPACK_LIMIT_RATIO ? " from a much smaller archive (a compression bomb?)"
-			         : l == UNPACK_LIMIT_BYTES ? ", more than what is left of the bytes this file "
-			                                     "may inflate, all levels together"
-			                                   : "");
+			         l == UNPACK_LIMIT_BYTES ? ", more than what is left of the bytes this file "
+			                                   "may inflate, all levels together"
+			                                 : "");
 			unpack_report_limit(ctx, mpath, l, what);
 			return la_skips_cheaply(s->f) ? LA_NEXT : LA_STOP;
 		}

@@ -420,6 +420,13 @@ def rar_members():
     return [("envs/prod/terraform.tfstate", state()), ("docs/notes.txt", RAR_NOTES)]
 
 
+def k_7z_hand(out):
+    """A valid 7z written by hand (LZMA2): checks the writer the hostile 7z kinds use."""
+    data = state()
+    return sevenzip_bytes(lzma2_raw(data), SZ_LZMA2, b"\x10",
+                          [("envs/prod/terraform.tfstate", len(data))])
+
+
 def k_rar4(out):
     return rar4_bytes(rar_members())
 
@@ -458,6 +465,59 @@ def k_rar4_encrypted_names(out):
 
 def k_rar5_encrypted_names(out):
     return rar5_bytes([("docs/notes.txt", RAR_NOTES)], encrypted_headers=True)
+
+
+# --- 7z by hand (7zFormat.txt of the 7-Zip sources describes it): one folder of one coder,
+# for headers that lie and for bombs the 7z tool would take minutes to make ----------------
+
+def sz_number(n):
+    """A 7z NUMBER: one byte below 0x80, else 0xff and eight little-endian bytes."""
+    return bytes([n]) if n < 0x80 else b"\xff" + struct.pack("<Q", n)
+
+
+SZ_COPY, SZ_LZMA, SZ_LZMA2 = b"\x00", b"\x03\x01\x01", b"\x21"
+
+
+def sevenzip_bytes(packed, coder, props, files, folder_size=None, pack_size=None,
+                   num_files=None):
+    """A 7z whose one pack stream `packed` decodes (coder, props) into the files [(name, size)]
+    in order. folder_size, pack_size and num_files override what the header declares."""
+    if folder_size is None:
+        folder_size = sum(size for _, size in files)
+    h = bytearray(b"\x01\x04")  # Header, MainStreamsInfo
+    h += b"\x06" + sz_number(0) + sz_number(1)  # PackInfo: at 0, one stream
+    h += b"\x09" + sz_number(len(packed) if pack_size is None else pack_size) + b"\x00"
+    h += b"\x07\x0b" + sz_number(1) + b"\x00"  # UnPackInfo: one folder, not external
+    h += sz_number(1) + bytes([len(coder) | (0x20 if props else 0)]) + coder
+    if props:
+        h += sz_number(len(props)) + props
+    h += b"\x0c" + sz_number(folder_size) + b"\x00"
+    h += b"\x08\x0d" + sz_number(len(files))  # SubStreamsInfo
+    if len(files) > 1:
+        h += b"\x09" + b"".join(sz_number(size) for _, size in files[:-1])
+    h += b"\x00\x00"
+    names = b"".join(n.encode("utf-16-le") + b"\0\0" for n, _ in files)
+    h += b"\x05" + sz_number(len(files) if num_files is None else num_files)
+    h += b"\x11" + sz_number(len(names) + 1) + b"\x00" + names + b"\x00\x00"
+    start = struct.pack("<QQI", len(packed), len(h), zlib.crc32(h))
+    return b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start + \
+        packed + bytes(h)
+
+
+def lzma2_zeros_unit(mib=2):
+    """Raw LZMA2 chunks of `mib` MiB of zeros that start with a dictionary reset, without the
+    end marker: repeating them is a valid stream."""
+    import lzma
+    u = lzma.compress(bytes(mib << 20), format=lzma.FORMAT_RAW,
+                      filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
+    assert u[0] & 0xE0 == 0xE0 and u[-1] == 0
+    return u[:-1]
+
+
+def lzma2_raw(data):
+    import lzma
+    return lzma.compress(data, format=lzma.FORMAT_RAW,
+                         filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
 
 
 def k_provider(out):
