@@ -1,5 +1,6 @@
 /*
- * fuzz_unpack: the archive layer (zip, tar, gzip, xz, bzip2, zstd) on raw
+ * fuzz_unpack: the archive layer (zip, tar, gzip, xz, bzip2, zstd, and 7z, RAR,
+ * cpio, ISO 9660, ar, lz4, lzip, .Z through libarchive) on raw
  * input, the way pipeline.c calls it: only when unpack_is_container agrees.
  * Members recurse through the pipeline with the default budgets.
  */
