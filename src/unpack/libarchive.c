@@ -10,6 +10,8 @@
  * (no archive_write_disk, no external filter programs, no passphrase). libarchive
  * 3.6 reads a RAR 5 member's encryption record as if the data were plain and stops
  * at an encrypted RAR 5 header without saying so: rar5_walk() finds both itself.
+ * libarchive also allocates a read-ahead buffer as large as a header says a name
+ * is before it learns the data ends: cpio_walk() checks cpio's sizes first.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -130,6 +132,80 @@ static void rar5_walk(struct la_state *s, const unsigned char *d, size_t len)
 			return;
 		p = body_end + dsize;
 	}
+}
+
+/* The value of n ASCII digits of `base` (8 or 16) at p; -1 if one is not a digit. */
+static int64_t cpio_field(const unsigned char *p, size_t n, unsigned base)
+{
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		if (d >= base)
+			return -1;
+		v = v * base + d;
+	}
+	return v;
+}
+
+/*
+ * Walks cpio headers (newc/crc 110 hex bytes, odc 76 octal bytes, bin 26 bytes in
+ * either byte order) up to the trailer, checking that every name and body lies
+ * inside the archive. 0, or -1 with the problem in err.
+ */
+static int cpio_walk(const unsigned char *d, size_t len, uint64_t max_members, char *err,
+                     size_t errsz)
+{
+	size_t pos = 0;
+	for (uint64_t i = 0; i <= max_members; i++) {
+		size_t left = len - pos, hsize, align;
+		int64_t nsize, fsize;
+		const unsigned char *h = d + pos;
+		if (left >= 110 && (!memcmp(h, "070701", 6) || !memcmp(h, "070702", 6))) {
+			hsize = 110, align = 4;
+			nsize = cpio_field(h + 94, 8, 16);
+			fsize = cpio_field(h + 54, 8, 16);
+		} else if (left >= 76 && !memcmp(h, "070707", 6)) {
+			hsize = 76, align = 1;
+			nsize = cpio_field(h + 59, 6, 8);
+			fsize = cpio_field(h + 65, 11, 8);
+		} else if (left >= 26 && ((h[0] == 0xc7 && h[1] == 0x71) || (h[0] == 0x71 && h[1] == 0xc7))) {
+			int le = h[0] == 0xc7;
+			hsize = 26, align = 2;
+			nsize = le ? h[20] | h[21] << 8 : h[20] << 8 | h[21];
+			fsize = le ? (int64_t)(h[22] | h[23] << 8) << 16 | (h[24] | h[25] << 8)
+			           : (int64_t)(h[22] << 8 | h[23]) << 16 | (h[24] << 8 | h[25]);
+		} else {
+			return 0; /* not a header we know: libarchive judges the rest */
+		}
+		if (nsize < 0 || fsize < 0) {
+			snprintf(err, errsz, "member %llu has a malformed header", (unsigned long long)i);
+			return -1;
+		}
+		size_t npad = (align - (hsize + (size_t)nsize) % align) % align;
+		if ((uint64_t)nsize > left - hsize || npad > left - hsize - (size_t)nsize) {
+			snprintf(err, errsz, "member %llu declares a %lld-byte name, more than the archive "
+			         "holds", (unsigned long long)i, (long long)nsize);
+			return -1;
+		}
+		const unsigned char *name = h + hsize;
+		pos += hsize + (size_t)nsize + npad;
+		if (nsize == 11 && !memcmp(name, "TRAILER!!!", 11))
+			return 0;
+		size_t fpad = (align - (size_t)((uint64_t)fsize % align)) % align;
+		if ((uint64_t)fsize > len - pos || fpad > len - pos - (size_t)fsize) {
+			snprintf(err, errsz, "member %llu declares %lld bytes, more than the archive holds",
+			         (unsigned long long)i, (long long)fsize);
+			return -1;
+		}
+		pos += (size_t)fsize + fpad;
+	}
+	return 0;
 }
 
 /* 1 if the index-th file entry libarchive gave, named `name`, is an encrypted RAR 5 member. */
@@ -322,6 +398,13 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 		snprintf(what, sizeof(what), "%s content (libarchive here cannot read it)", s.format);
 		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
 		goto done;
+	}
+	if (s.f == UNPACK_CPIO) {
+		char err[160];
+		if (cpio_walk(data, len, ctx->limits->archive_members, err, sizeof(err)) < 0) {
+			unpack_report_corrupt(ctx, path, s.format, "%s", err);
+			goto done;
+		}
 	}
 	if (s.f == UNPACK_RAR && data[6] == 1) {
 		rar5_walk(&s, data, len);
