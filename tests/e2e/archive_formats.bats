@@ -2,7 +2,7 @@
 # Archives opened by their bytes: zip (also behind a prefix), tar, gzip, xz, bzip2, zstd,
 # nested, saved plans, and through libarchive 7z, RAR 4/5, cpio, ISO 9660, ar, lz4, lzip
 # and .Z; clean archives pass.
-load ../lib/helpers
+load ../lib/hooks
 
 setup() { setup_tmp; }
 teardown() { teardown_tmp; }
@@ -248,4 +248,28 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	printf '\xc7\x71 two bytes of binary cpio magic, then text\n' >magic.txt
 	run sg scan dates.txt notes.txt word.txt magic.txt
 	assert_status 0
+}
+
+@test "through real hooks: a commit of a 7z holding state is rejected, and a pushed RAR 5 is refused by the server" {
+	new_repo work
+	new_remote srv.git
+	cd work
+	git remote add origin ../srv.git
+	git push -q origin HEAD:main
+	mkdir -p envs/prod
+	state_json >envs/prod/terraform.tfstate
+	7z a -bd -bso0 backup.7z envs
+	rm -r envs
+	git add backup.7z
+	run git commit -q -m "add backup"
+	assert_status 1
+	assert_output_contains "backup.7z!envs/prod/terraform.tfstate"
+	git rm -q --cached backup.7z && rm backup.7z
+	afx rar5 release.rar
+	git add release.rar
+	git commit -q --no-verify -m "add release"
+	run git push --no-verify origin HEAD:main
+	assert_status 1
+	assert_output_contains "release.rar!envs/prod/terraform.tfstate"
+	[[ $(git -C ../srv.git rev-parse main) != $(git rev-parse HEAD) ]]
 }
