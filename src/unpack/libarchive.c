@@ -11,7 +11,10 @@
  * 3.6 reads a RAR 5 member's encryption record as if the data were plain and stops
  * at an encrypted RAR 5 header without saying so: rar5_walk() finds both itself.
  * libarchive also allocates a read-ahead buffer as large as a header says a name
- * is before it learns the data ends: cpio_walk() checks cpio's sizes first.
+ * is before it learns the data ends: cpio_walk() checks cpio's sizes first. And
+ * it hands a 7z coder's dictionary size to liblzma unchecked: sz_coder_memory_max()
+ * reads the coders of the plain part of a 7z header and refuses more than 7-Zip
+ * itself writes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -132,6 +135,136 @@ static void rar5_walk(struct la_state *s, const unsigned char *d, size_t len)
 			return;
 		p = body_end + dsize;
 	}
+}
+
+/* The most dictionary (LZMA, LZMA2) or model memory (PPMd) 7-Zip itself writes. */
+#define SZ_MEMORY_MAX ((uint64_t)1536 << 20)
+
+static uint64_t rd_le(const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* A 7z NUMBER: the first byte's leading ones say how many bytes follow. */
+static int sz_number(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	if (*p >= end)
+		return -1;
+	unsigned first = *(*p)++, mask = 0x80;
+	uint64_t x = 0;
+	for (unsigned i = 0; i < 8; i++, mask >>= 1) {
+		if (!(first & mask)) {
+			*v = x | (uint64_t)(first & (mask - 1)) << (8 * i);
+			return 0;
+		}
+		if (*p >= end)
+			return -1;
+		x |= (uint64_t)*(*p)++ << (8 * i);
+	}
+	*v = x;
+	return 0;
+}
+
+/* The memory a 7z coder's properties ask for (0 for coders that need little). */
+static uint64_t sz_coder_memory(const unsigned char *id, size_t idlen, const unsigned char *pr,
+                                uint64_t plen)
+{
+	if (idlen == 3 && (!memcmp(id, "\x03\x01\x01", 3) || !memcmp(id, "\x03\x04\x01", 3)) &&
+	    plen >= 5)
+		return rd_le(pr + 1, 4); /* LZMA dictionary, PPMd model size */
+	if (idlen == 1 && id[0] == 0x21 && plen >= 1 && pr[0] <= 40)
+		return pr[0] == 40 ? 0xffffffffu : (uint64_t)(2 | (pr[0] & 1)) << (pr[0] / 2 + 11);
+	return 0;
+}
+
+/* The largest coder memory among the folders of a 7z StreamsInfo; stops quietly (keeping
+ * what it found) at anything it does not walk: libarchive judges that. */
+static uint64_t sz_streams_memory(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t v, n, folders, max = 0;
+	if (p < end && *p == 0x06) { /* PackInfo: position, count, sizes */
+		p++;
+		if (sz_number(&p, end, &v) < 0 || sz_number(&p, end, &n) < 0)
+			return 0;
+		for (;;) {
+			if (p >= end)
+				return 0;
+			unsigned id = *p++;
+			if (id == 0x00)
+				break;
+			if (id != 0x09)
+				return 0;
+			for (uint64_t i = 0; i < n; i++)
+				if (sz_number(&p, end, &v) < 0)
+					return 0;
+		}
+	}
+	if (end - p < 2 || p[0] != 0x07 || p[1] != 0x0b) /* UnPackInfo, Folder */
+		return 0;
+	p += 2;
+	if (sz_number(&p, end, &folders) < 0 || p >= end || *p++ != 0) /* not external */
+		return 0;
+	for (uint64_t f = 0; f < folders; f++) {
+		uint64_t coders, in = 0, out = 0;
+		if (sz_number(&p, end, &coders) < 0 || coders == 0 || coders > 64)
+			return max;
+		for (uint64_t c = 0; c < coders; c++) {
+			if (p >= end)
+				return max;
+			unsigned flags = *p++;
+			size_t idlen = flags & 0x0f;
+			uint64_t nin = 1, nout = 1, plen;
+			if ((flags & 0x80) || (size_t)(end - p) < idlen)
+				return max;
+			const unsigned char *id = p;
+			p += idlen;
+			if ((flags & 0x10) && (sz_number(&p, end, &nin) < 0 || sz_number(&p, end, &nout) < 0 ||
+			                       nin > 64 || nout > 64))
+				return max;
+			in += nin;
+			out += nout;
+			if (flags & 0x20) {
+				if (sz_number(&p, end, &plen) < 0 || plen > (uint64_t)(end - p))
+					return max;
+				uint64_t m = sz_coder_memory(id, idlen, p, plen);
+				max = m > max ? m : max;
+				p += plen;
+			}
+		}
+		if (!out || in < out - 1)
+			return max;
+		for (uint64_t b = 0; b + 1 < out; b++) /* bind pairs */
+			if (sz_number(&p, end, &v) < 0 || sz_number(&p, end, &v) < 0)
+				return max;
+		if (in - (out - 1) > 1) /* packed stream indices */
+			for (uint64_t i = 0; i < in - (out - 1); i++)
+				if (sz_number(&p, end, &v) < 0)
+					return max;
+	}
+	return max;
+}
+
+/*
+ * The largest dictionary or model memory a coder asks for in the plain part of a
+ * 7z header (7zFormat.txt): the main streams of a plain header, or the streams
+ * that decode an encoded (compressed) header, whose own coders stay unchecked.
+ */
+static uint64_t sz_coder_memory_max(const unsigned char *d, size_t len)
+{
+	if (len < 32)
+		return 0;
+	uint64_t off = rd_le(d + 12, 8), size = rd_le(d + 20, 8);
+	if (off > len - 32 || size > len - 32 - off || size < 2)
+		return 0;
+	const unsigned char *p = d + 32 + off, *end = p + size;
+	if (p[0] == 0x17) /* EncodedHeader */
+		return sz_streams_memory(p + 1, end);
+	if (p[0] == 0x01 && p[1] == 0x04) /* Header, MainStreamsInfo */
+		return sz_streams_memory(p + 2, end);
+	return 0;
 }
 
 /* The value of n ASCII digits of `base` (8 or 16) at p; -1 if one is not a digit. */
@@ -318,9 +451,10 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 	}
 	membuf_reserve(&mb, declared && size < LA_PREALLOC_MAX ? (size_t)size + 1 : LA_PREALLOC_MAX);
 	for (;;) {
-		if (mb.cap - mb.len < LA_CHUNK)
+		if (mb.len == mb.cap)
 			membuf_reserve(&mb, mb.cap * 2);
-		la_ssize_t k = archive_read_data(s->a, mb.data + mb.len, LA_CHUNK);
+		size_t want = mb.cap - mb.len < LA_CHUNK ? mb.cap - mb.len : LA_CHUNK;
+		la_ssize_t k = archive_read_data(s->a, mb.data + mb.len, want);
 		if (k < 0) {
 			la_report_failure(s, mpath);
 			res = la_skips_cheaply(s->f) && k != ARCHIVE_FATAL ? LA_NEXT : LA_STOP;
@@ -399,6 +533,16 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 		unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, what);
 		goto done;
 	}
+	if (s.f == UNPACK_7Z) {
+		uint64_t m = sz_coder_memory_max(data, len);
+		if (m > SZ_MEMORY_MAX) {
+			char what[200], hb[32];
+			snprintf(what, sizeof(what), "7z coder asking for %s of dictionary or model memory "
+			         "(7-Zip itself writes at most 1.5 GiB)", util_human_bytes(m, hb, sizeof(hb)));
+			unpack_report_limit(ctx, path, UNPACK_LIMIT_DECODER, what);
+			goto done;
+		}
+	}
 	if (s.f == UNPACK_CPIO) {
 		char err[160];
 		if (cpio_walk(data, len, ctx->limits->archive_members, err, sizeof(err)) < 0) {
@@ -431,7 +575,7 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 			la_report_encrypted_names(&s);
 			break;
 		}
-		if (r < ARCHIVE_WARN) {
+		if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY) {
 			la_report_failure(&s, path);
 			if (r == ARCHIVE_FATAL)
 				break;
