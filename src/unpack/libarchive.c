@@ -286,35 +286,56 @@ static int64_t cpio_field(const unsigned char *p, size_t n, unsigned base)
 	return v;
 }
 
+/* Which cpio header starts at h (left bytes): 1 newc/crc, 2 odc, 3 bin LE, 4 bin BE, 0 none. */
+static int cpio_kind(const unsigned char *h, size_t left)
+{
+	if (left >= 110 && (!memcmp(h, "070701", 6) || !memcmp(h, "070702", 6)))
+		return 1;
+	if (left >= 76 && !memcmp(h, "070707", 6))
+		return 2;
+	if (left >= 26 && h[0] == 0xc7 && h[1] == 0x71)
+		return 3;
+	if (left >= 26 && h[0] == 0x71 && h[1] == 0xc7)
+		return 4;
+	return 0;
+}
+
 /*
  * Walks cpio headers (newc/crc 110 hex bytes, odc 76 octal bytes, bin 26 bytes in
  * either byte order) up to the trailer, checking that every name and body lies
- * inside the archive. 0, or -1 with the problem in err.
+ * inside the archive and that each header follows the last, of the same kind:
+ * libarchive would search past anything else for a header, and trust its sizes.
+ * 0, or -1 with the problem in err.
  */
 static int cpio_walk(const unsigned char *d, size_t len, uint64_t max_members, char *err,
                      size_t errsz)
 {
 	size_t pos = 0;
-	for (uint64_t i = 0; i <= max_members; i++) {
+	int first = cpio_kind(d, len);
+	for (uint64_t i = 0; i <= max_members && pos < len; i++) {
 		size_t left = len - pos, hsize, align;
 		int64_t nsize, fsize;
 		const unsigned char *h = d + pos;
-		if (left >= 110 && (!memcmp(h, "070701", 6) || !memcmp(h, "070702", 6))) {
+		int kind = cpio_kind(h, left);
+		if (kind != first) {
+			snprintf(err, errsz, "no %s header where member %llu should start",
+			         kind ? "matching" : "cpio", (unsigned long long)i);
+			return -1;
+		}
+		if (kind == 1) {
 			hsize = 110, align = 4;
 			nsize = cpio_field(h + 94, 8, 16);
 			fsize = cpio_field(h + 54, 8, 16);
-		} else if (left >= 76 && !memcmp(h, "070707", 6)) {
+		} else if (kind == 2) {
 			hsize = 76, align = 1;
 			nsize = cpio_field(h + 59, 6, 8);
 			fsize = cpio_field(h + 65, 11, 8);
-		} else if (left >= 26 && ((h[0] == 0xc7 && h[1] == 0x71) || (h[0] == 0x71 && h[1] == 0xc7))) {
-			int le = h[0] == 0xc7;
+		} else {
+			int le = kind == 3;
 			hsize = 26, align = 2;
 			nsize = le ? h[20] | h[21] << 8 : h[20] << 8 | h[21];
 			fsize = le ? (int64_t)(h[22] | h[23] << 8) << 16 | (h[24] | h[25] << 8)
 			           : (int64_t)(h[22] << 8 | h[23]) << 16 | (h[24] << 8 | h[25]);
-		} else {
-			return 0; /* not a header we know: libarchive judges the rest */
 		}
 		if (nsize < 0 || fsize < 0) {
 			snprintf(err, errsz, "member %llu has a malformed header", (unsigned long long)i);
