@@ -229,9 +229,10 @@ def libarchive_formats(st):
         with tempfile.TemporaryDirectory() as d:
             with open(os.path.join(d, "terraform.tfstate"), "wb") as f:
                 f.write(st)
-            iso = subprocess.run(["genisoimage", "-quiet", "-R", "-pad", "-o", "-", d],
+            iso = subprocess.run(["genisoimage", "-quiet", "-R", "-J", "-no-pad", "-o", "-", d],
                                  stdout=subprocess.PIPE, check=True).stdout
-            out["iso9660"] = iso[:65536].rstrip(b"\0") or iso[:65536]
+            if len(iso) <= 65536:  # fuzz/run.sh -max_len
+                out["iso9660"] = iso
     return out
 
 

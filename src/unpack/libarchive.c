@@ -11,7 +11,8 @@
  * 3.6 reads a RAR 5 member's encryption record as if the data were plain and stops
  * at an encrypted RAR 5 header without saying so: rar5_walk() finds both itself.
  * libarchive also allocates a read-ahead buffer as large as a header says a name
- * is before it learns the data ends: cpio_walk() checks cpio's sizes first. And
+ * is before it learns the data ends: cpio_walk() checks cpio's sizes first, and
+ * iso_check_volumes() the ISO volume size that bounds its directory reads. And
  * it hands a 7z coder's dictionary size to liblzma unchecked: sz_coder_memory_max()
  * reads the coders of the plain part of a 7z header and refuses more than 7-Zip
  * itself writes.
@@ -362,6 +363,29 @@ static int cpio_walk(const unsigned char *d, size_t len, uint64_t max_members, c
 	return 0;
 }
 
+/*
+ * Checks that no ISO 9660 volume descriptor (primary, supplementary) declares a
+ * volume larger than the image: libarchive bounds its directory reads by that
+ * size, and reads ahead as much. 0, or -1 with the problem in err.
+ */
+static int iso_check_volumes(const unsigned char *d, size_t len, char *err, size_t errsz)
+{
+	for (size_t at = 0x8000; at <= len - 2048 && at < 0x8000 + 64 * 2048; at += 2048) {
+		const unsigned char *v = d + at;
+		if (memcmp(v + 1, "CD001", 5) || v[0] == 255)
+			return 0;
+		if (v[0] != 1 && v[0] != 2)
+			continue;
+		uint64_t size = rd_le(v + 80, 4) * rd_le(v + 128, 2);
+		if (size > len) {
+			snprintf(err, errsz, "the volume declares %llu bytes, more than the %zu of the "
+			         "image (truncated?)", (unsigned long long)size, len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* 1 if the index-th file entry libarchive gave, named `name`, is an encrypted RAR 5 member. */
 static int rar5_is_encrypted(const struct la_state *s, size_t index, const char *name)
 {
@@ -564,9 +588,11 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 			goto done;
 		}
 	}
-	if (s.f == UNPACK_CPIO) {
+	if (s.f == UNPACK_CPIO || s.f == UNPACK_ISO9660) {
 		char err[160];
-		if (cpio_walk(data, len, ctx->limits->archive_members, err, sizeof(err)) < 0) {
+		if (s.f == UNPACK_CPIO ? cpio_walk(data, len, ctx->limits->archive_members, err,
+		                                   sizeof(err)) < 0
+		                       : iso_check_volumes(data, len, err, sizeof(err)) < 0) {
 			unpack_report_corrupt(ctx, path, s.format, "%s", err);
 			goto done;
 		}
