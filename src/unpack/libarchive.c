@@ -18,6 +18,7 @@
  * itself writes.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,9 @@ struct la_state {
 	const char *path;       /* the archive's display path */
 	const char *format;     /* its display name, e.g. "7z" */
 	enum unpack_format f;
-	size_t len;             /* bytes of the archive */
+	locale_t utf8;          /* C.UTF-8 for libarchive's name conversions (7z names are
+	                         * UTF-16), this thread only; 0 if unavailable */
+	locale_t caller;        /* the thread's locale, restored to scan members */
 	uint64_t out;           /* bytes every member of this archive produced so far */
 	unsigned depth;
 	struct rar5_file *rar5; /* RAR 5 only: its file headers in order */
@@ -541,8 +544,12 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 		res = LA_STOP;
 		goto done;
 	}
+	if (s->caller)
+		uselocale(s->caller);
 	if (pipeline_scan_member(ctx, mpath, mb.data, mb.len, s->depth + 1) < 0)
 		res = LA_ERROR;
+	if (s->caller)
+		uselocale(s->utf8);
 done:
 	membuf_free(&mb);
 	return res;
@@ -562,13 +569,16 @@ static char *la_entry_name(const struct la_state *s, struct archive_entry *e)
 int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                       size_t len, unsigned depth)
 {
-	struct la_state s = {.ctx = ctx, .path = path, .len = len, .depth = depth};
+	struct la_state s = {.ctx = ctx, .path = path, .depth = depth};
 	struct archive_entry *e = NULL;
 	uint64_t members = 0, files = 0;
 	int rc = 0;
 
 	s.f = unpack_sniff(data, len);
 	s.format = unpack_format_name(s.f);
+	s.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (s.utf8)
+		s.caller = uselocale(s.utf8);
 	s.a = archive_read_new();
 	if (!s.a)
 		util_oom();
@@ -646,5 +656,9 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
 done:
 	archive_read_free(s.a);
 	free(s.rar5);
+	if (s.utf8) {
+		uselocale(s.caller);
+		freelocale(s.utf8);
+	}
 	return rc;
 }

@@ -182,6 +182,17 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	assert_output_contains "tf-state  s.a.bin!terraform.tfstate"
 }
 
+@test "non-ASCII member names of 7z (UTF-16) and ISO 9660 (Joliet) keep their letters" {
+	mkdir u
+	afx state "u/päx-prod.tfstate"
+	(cd u && 7z a -bd -bso0 ../u.7z "päx-prod.tfstate")
+	genisoimage -quiet -J -o u.iso u
+	run sg scan u.7z u.iso
+	assert_status 1
+	assert_output_contains "u.7z!päx-prod.tfstate"
+	assert_output_contains "u.iso!päx-prod.tfstate"
+}
+
 @test "single lz4, lzip and .Z streams are decompressed, and a tar inside them is read" {
 	mkdir -p d/envs
 	afx state d/envs/prod.tfstate
