@@ -2,20 +2,19 @@
  * libarchive: 7z, RAR 4/5, cpio (newc, odc, bin), ISO 9660, ar and single lz4,
  * lzip and compress (.Z) streams, read from memory through libarchive with only
  * the sniffed format enabled; every member is read under our budgets and scanned.
- * Why libarchive here: these formats carry codecs (LZMA/PPMd/BCJ2, RAR's LZSS and
- * filters) that no other well-kept C library reads, and libarchive is fuzzed for
- * them. Zip stays on libzip with our own directory checks (prefixes, overlaps,
- * lying sizes), tar on tar.c: streaming tar.gz through it measured no faster and
- * it would lose those checks (README, Archives). Nothing here can write to disk
- * (no archive_write_disk, no external filter programs, no passphrase). libarchive
- * 3.6 reads a RAR 5 member's encryption record as if the data were plain and stops
- * at an encrypted RAR 5 header without saying so: rar5_walk() finds both itself.
- * libarchive also allocates a read-ahead buffer as large as a header says a name
- * is before it learns the data ends: cpio_walk() checks cpio's sizes first, and
- * iso_check_volumes() the ISO volume size that bounds its directory reads. And
- * it hands a 7z coder's dictionary size to liblzma unchecked: sz_coder_memory_max()
- * reads the coders of the plain part of a 7z header and refuses more than 7-Zip
- * itself writes.
+ * It never writes: no archive_write_disk, no external filter program, no passphrase.
+ *
+ * Why libarchive here: these formats carry codecs (LZMA/PPMd/BCJ2, RAR's own)
+ * that no other well-kept C library reads. Zip stays on libzip with our own
+ * directory checks (prefixes, overlaps, lying sizes) and tar on tar.c: tar.gz,
+ * tar.zst and tar.xz through libarchive measured no faster, at the same memory,
+ * and would lose tar.c's checks (README, Archives).
+ *
+ * Where libarchive 3.6 trusts hostile input, we look first: rar5_walk() finds
+ * RAR 5 encryption records and headers (read as plain data, or refused without
+ * saying why); cpio_walk() and iso_check_volumes() bound the sizes libarchive
+ * would allocate read-ahead buffers for; sz_coder_memory_max() refuses 7z
+ * coders asking for more dictionary than 7-Zip writes, before liblzma gets it.
  */
 #include <errno.h>
 #include <locale.h>
