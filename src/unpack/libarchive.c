@@ -32,6 +32,9 @@
 #define LA_PREALLOC_MAX ((size_t)16 << 20)
 /* Bytes asked of archive_read_data at a time. */
 #define LA_CHUNK ((size_t)64 << 10)
+/* Output not yet matched by counted input: libarchive's lz4 filter counts a block's input
+ * only once the whole block (at most 4 MiB) is out. The ratio is judged beyond it. */
+#define LA_RATIO_SLACK (((uint64_t)4 << 20) + LA_CHUNK)
 
 /* A RAR 5 file header as rar5_walk() saw it. */
 struct rar5_file {
@@ -512,7 +515,8 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 		s->out += (uint64_t)k;
 		int64_t in = archive_filter_bytes(s->a, -1);
 		enum unpack_limit l =
-		    unpack_ratio_exceeded(lim, s->out, in > 0 ? (uint64_t)in : 0)
+		    s->out > LA_RATIO_SLACK &&
+		            unpack_ratio_exceeded(lim, s->out - LA_RATIO_SLACK, in > 0 ? (uint64_t)in : 0)
 		        ? UNPACK_LIMIT_RATIO
 		        : unpack_budget_check(lim, ctx->inflated, mb.len, UINT64_MAX, (uint64_t)k);
 		if (l != UNPACK_OK) {

@@ -222,7 +222,7 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	genisoimage -quiet -R -J -o c.iso d
 	afx rar4-clean c4.rar
 	afx rar5-clean c5.rar
-	lz4 -q d/logo.bin c.lz4
+	head -c 6000000 /dev/urandom | base64 | lz4 -q >c.lz4 # 4 MiB blocks: counted input lags output
 	lzip -c d/notes.txt >c.lz
 	compress -c d/notes.txt >c.Z
 	run sg scan c.7z c.cpio c.a c.iso c4.rar c5.rar c.lz4 c.lz c.Z
