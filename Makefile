@@ -11,7 +11,7 @@ DESTDIR ?=
 # (tests/e2e/release_version.bats), the tarball is named from it.
 VERSION := $(shell cat VERSION)
 
-PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate
+PKGS    := libgit2 libzip libcjson zlib liblzma libzstd libcrypto libdeflate libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2 -lpthread -lm
 

@@ -22,10 +22,10 @@ done
 
 # Build, test and fuzzing dependencies (Debian package names).
 packages=(build-essential pkg-config git python3 libgit2-dev libzip-dev libcjson-dev zlib1g-dev
-	liblzma-dev libbz2-dev libzstd-dev libssl-dev libdeflate-dev libcmocka-dev bats clang
+	liblzma-dev libbz2-dev libzstd-dev libssl-dev libdeflate-dev libarchive-dev libcmocka-dev bats clang
 	libclang-rt-14-dev valgrind zip unzip xz-utils bzip2 zstd time openssl)
-# Archive tools the tests make fixtures with, including formats stateguard refuses.
-packages+=(p7zip-full cpio lz4 lzip ncompress)
+# Archive tools the tests make fixtures with (formats opened through libarchive).
+packages+=(p7zip-full cpio lz4 lzip ncompress genisoimage binutils)
 # Ecosystem tests: smart-HTTP server, pre-commit framework, man page lint, Git LFS.
 packages+=(nginx fcgiwrap pre-commit mandoc git-lfs)
 # Tools the tests run that a minimal Debian lacks: man -l (man page), ps (test server stop).

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/archive_bench.sh [MIB]: archive throughput and bounds of `stateguard scan`.
 # Generates ~MIB (default 200) MiB of legitimate text members, packs them as zip, tar.gz,
-# tar.xz, tar.bz2 and tar.zst, plus the 4 GiB zip and gzip bombs and the nested bomb, a
-# provider release zip (one 700 MiB binary of random bytes, stored) and a 1 GiB tar.zst of
-# it with a 330 MiB build log (both above member_bytes: streamed through the window), and
+# tar.xz, tar.bz2, tar.zst, 7z and cpio, plus the 4 GiB zip, gzip and 7z bombs and the
+# nested bomb, a provider release zip (one 700 MiB binary of random bytes, stored) and a 1 GiB
+# tar.zst of it with a 330 MiB build log (both above member_bytes: streamed through the window), and
 # prints for each: archive size, wall and CPU seconds, MB/s of inflated data per CPU
 # second, peak RSS. The first row scans the unpacked files: the detectors' share.
 set -euo pipefail
@@ -51,16 +51,19 @@ tar -C "$tmp/prov" -cf - . | zstd -q -3 -T2 >"$tmp/provider.tar.zst"
 prov_zip=$(stat -c %s "$tmp/prov/terraform-provider-aws_v5.31.0_x5")
 prov_tar=$(tar -C "$tmp/prov" -cf - . | wc -c)
 rm -rf "$tmp/prov"
+(cd "$tmp/data" && 7z a -bd -bso0 -mx=1 "$tmp/legit.7z" logs)
+(cd "$tmp/data" && find logs | cpio -o -H newc --quiet >"$tmp/legit.cpio")
 afx bomb-zip "$tmp/bomb.zip"
 afx bomb-gzip "$tmp/bomb.gz"
 afx bomb-nested "$tmp/bomb-nested.zip"
+python3 tests/lib/hostile.py 7z_bomb "$tmp/bomb.7z"
 
 # The budget must fit the legitimate archive: raise archive_bytes for the run.
 printf '{"limits": {"archive_bytes": %d}}\n' $((raw * 2)) >"$tmp/cfg.json"
 
 printf '%-18s %10s %8s %8s %10s %10s  %s\n' archive size_MiB wall_s cpu_s MB/s_cpu rss_MiB result
-for f in data legit.zip legit.tar.gz legit.tar.xz legit.tar.bz2 legit.tar.zst provider.zip \
-	provider.tar.zst bomb.zip bomb.gz bomb-nested.zip; do
+for f in data legit.zip legit.tar.gz legit.tar.xz legit.tar.bz2 legit.tar.zst legit.7z legit.cpio \
+	provider.zip provider.tar.zst bomb.zip bomb.gz bomb-nested.zip bomb.7z; do
 	rc=0
 	/usr/bin/time -v "$BIN" scan --config "$tmp/cfg.json" "$tmp/$f" >"$tmp/out" 2>"$tmp/time" || rc=$?
 	read -r wall cpu rss < <(awk -F': ' '

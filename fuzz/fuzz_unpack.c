@@ -1,5 +1,6 @@
 /*
- * fuzz_unpack: the layers (zip, tar, gzip, xz, bzip2, zstd, ...) on raw input,
+ * fuzz_unpack: the layers (zip, tar, gzip, xz, bzip2, zstd, and 7z, RAR, cpio, ISO
+ * 9660, ar, lz4, lzip, .Z through libarchive) on raw input,
  * the way the pipeline calls them: a layer opens only what its sniffer claims,
  * and inner content comes back through ctx->emit, which here opens nested
  * layers again (no detectors: their fuzzing is fuzz_detect's). Once with the default

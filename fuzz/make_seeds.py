@@ -2,7 +2,9 @@
 """make_seeds.py OUTDIR: writes small seed corpora for every fuzz target.
 
 Everything is generated here (python3 stdlib only): states, plans, HCL, configs,
-and the archive formats unpack/ reads (zip, tar, gzip, xz, bzip2, zstd). Layout:
+and the archive formats unpack/ reads (zip, tar, gzip, xz, bzip2, zstd; 7z, RAR 4/5, cpio,
+ar by tests/lib/archive_fixtures.py's writers; lz4, lzip, .Z and ISO 9660 by the tools
+install.sh installs, skipped when missing). Layout:
 OUTDIR/<target>/<name>. Inputs of fuzz_pipeline and fuzz_detect start with one
 selector byte choosing the display path (fuzz/fuzz_common.h); those of fuzz_prefilter
 with the byte that says where to cut the input in two chunks.
@@ -14,6 +16,9 @@ import io
 import json
 import lzma
 import os
+import shutil
+import subprocess
+import struct
 import sys
 import tarfile
 import warnings
@@ -154,6 +159,84 @@ def zstd_raw(data):
     return b"\x28\xb5\x2f\xfd" + hdr + block + data
 
 
+def tool_output(cmd, data):
+    """stdout of a packing tool fed `data`, or None when the tool is missing."""
+    if not shutil.which(cmd[0]):
+        return None
+    return subprocess.run(cmd, input=data, stdout=subprocess.PIPE, check=True).stdout
+
+
+def cpio_newc(name, data, mode=0o100644):
+    name = name.encode() + b"\0"
+    fields = [1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
+    head = b"070701" + b"".join(b"%08X" % f for f in fields) + name
+    return head + b"\0" * (-len(head) % 4) + data + b"\0" * (-len(data) % 4)
+
+
+def cpio_odc(name, data):
+    name = name.encode() + b"\0"
+    return (b"070707" + b"%06o" % 0 + b"%06o" % 1 + b"%06o" % 0o100644 + b"%06o%06o%06o%06o" % (0, 0, 1, 0)
+            + b"%011o" % 0 + b"%06o" % len(name) + b"%011o" % len(data) + name + data)
+
+
+def cpio_bin(name, data):
+    name = name.encode() + b"\0"
+    h = struct.pack("<13H", 0o070707, 0, 1, 0o100644, 0, 0, 1, 0, 0, 0, len(name), len(data) >> 16,
+                    len(data) & 0xFFFF)
+    return h + name + b"\0" * (len(name) % 2) + data + b"\0" * (len(data) % 2)
+
+
+def ar_bytes(members):
+    out = b"!<arch>\n"
+    for name, data in members:
+        out += b"%-16s%-12d%-6d%-6d%-8o%-10d`\n" % (name.encode() + b"/", 0, 0, 0, 0o100644, len(data))
+        out += data + b"\n" * (len(data) % 2)
+    return out
+
+
+def libarchive_formats(st):
+    """Seeds for the formats read through libarchive (unpack/libarchive.c)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
+    import archive_fixtures as af
+    tar = tar_bytes([("envs/prod/terraform.tfstate", st)])
+    out = {
+        "7z_copy": af.sevenzip_bytes(st, af.SZ_COPY, b"", [("terraform.tfstate", len(st))]),
+        "7z_lzma2_two": af.sevenzip_bytes(af.lzma2_raw(st + b"notes\n"), af.SZ_LZMA2, b"\x10",
+                                          [("terraform.tfstate", len(st)), ("notes.txt", 6)]),
+        "7z_lzma": af.sevenzip_bytes(lzma.compress(st, format=lzma.FORMAT_RAW,
+                                                   filters=[{"id": lzma.FILTER_LZMA1}]),
+                                     af.SZ_LZMA, b"\x5d\x00\x00\x10\x00",
+                                     [("terraform.tfstate", len(st))]),
+        "rar4": af.rar4_bytes([("envs/prod/terraform.tfstate", st), ("notes.txt", b"hi\n")]),
+        "rar5": af.rar5_bytes([("envs/prod/terraform.tfstate", st), ("notes.txt", b"hi\n")]),
+        "rar5_encrypted": af.rar5_bytes([("terraform.tfstate", st)], encrypted=True),
+        "rar5_encrypted_names": af.rar5_bytes([("x", b"")], encrypted_headers=True),
+        "rar4_encrypted": af.rar4_bytes([("terraform.tfstate", st)], encrypted=True),
+        "cpio_newc": cpio_newc("envs/prod/terraform.tfstate", st) + cpio_newc("TRAILER!!!", b"", 0),
+        "cpio_odc": cpio_odc("terraform.tfstate", st) + cpio_odc("TRAILER!!!", b""),
+        "cpio_bin": cpio_bin("terraform.tfstate", st) + cpio_bin("TRAILER!!!", b""),
+        "ar": ar_bytes([("prod.tfstate", st), ("notes.txt", b"hi\n")]),
+    }
+    for name, cmd, data in [("lz4_tar", ["lz4", "-q", "-c"], tar), ("lz4_state", ["lz4", "-q", "-c"], st),
+                            ("lzip_state", ["lzip", "-c"], st), ("compress_tar", ["compress", "-c"], tar)]:
+        try:
+            got = tool_output(cmd, data)
+        except subprocess.CalledProcessError:
+            got = None
+        if got:
+            out[name] = got
+    if shutil.which("genisoimage"):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "terraform.tfstate"), "wb") as f:
+                f.write(st)
+            iso = subprocess.run(["genisoimage", "-quiet", "-R", "-J", "-no-pad", "-o", "-", d],
+                                 stdout=subprocess.PIPE, check=True).stdout
+            if len(iso) <= 65536:  # fuzz/run.sh -max_len
+                out["iso9660"] = iso
+    return out
+
+
 def archives():
     st = state_v4()
     plan = zip_bytes([("tfplan", b"\x00binary-plan"), ("tfstate", st), ("tfstate-prev", st),
@@ -187,6 +270,7 @@ def archives():
         "tar_xz_zip": lzma.compress(tar_bytes([("bundle/infra.zip", inner)])),
         "gz_bomb_small": gzip.compress(b"\0" * (2 << 20), mtime=0),
     }
+    out.update(libarchive_formats(st))
     return out
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/valgrind.sh: runs a representative subset of stateguard under valgrind
 # (memcheck, full leak check): scans of a state, a zip, a tar.gz, a saved plan,
+# 7z, RAR 5 and cpio (libarchive), a 7z bomb,
 # a directory and JSON output; pre-commit, pre-push and pre-receive in real
 # repositories; history over a delta-packed one. Fails if valgrind reports any
 # error or definite leak (its own exit status 99, so that stateguard's
@@ -43,6 +44,12 @@ $H state_zip "$TMP/infra.zip"
 $H zip_dup_hides_state "$TMP/dup.zip"
 $H tgz_truncated "$TMP/trunc.tgz"
 $H gzip_bomb_nested "$TMP/bomb.gz"
+$H 7z_bomb "$TMP/bomb.7z"
+$H cpio_huge_name "$TMP/name.cpio"
+A="python3 tests/lib/archive_fixtures.py"
+$A 7z-hand "$TMP/state.7z"
+$A rar5 "$TMP/state.rar"
+$A rar5-encrypted "$TMP/enc.rar"
 python3 - "$TMP" <<'PY'
 import io, sys, tarfile, zipfile
 sys.path.insert(0, "tests/lib")
@@ -64,6 +71,11 @@ check 1 "scan of a tar.gz holding a state" "$BIN" scan "$TMP/infra.tar.gz"
 check 1 "scan of a truncated tar.gz" "$BIN" scan "$TMP/trunc.tgz"
 check 1 "scan of a saved plan" "$BIN" scan --format json "$TMP/planout"
 check 1 "scan of a gzip bomb" "$BIN" scan "$TMP/bomb.gz"
+check 1 "scan of a 7z holding a state" "$BIN" scan "$TMP/state.7z"
+check 1 "scan of a solid 7z bomb" "$BIN" scan "$TMP/bomb.7z"
+check 1 "scan of a RAR 5 holding a state" "$BIN" scan "$TMP/state.rar"
+check 1 "scan of an encrypted RAR 5" "$BIN" scan "$TMP/enc.rar"
+check 1 "scan of a cpio with a 4 GiB name size" "$BIN" scan "$TMP/name.cpio"
 check 1 "scan of a directory, SARIF" "$BIN" scan --format sarif "$TMP/tree"
 check 0 "scan of clean HCL" "$BIN" scan "$TMP/tree/main.tf"
 # members above member_bytes stream through the window (zip, tar.gz, gzip); the key blocks

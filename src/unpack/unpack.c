@@ -2,8 +2,9 @@
  * unpack: the table of layers (a sniffer and an opener each, tried in order) and
  * what every layer shares: the budget arithmetic, the archive-limit /
  * archive-corrupt / archive-encrypted findings, member paths and member
- * buffers. Adding a layer is one file and one table entry. Nothing is ever
- * written to disk: member names are display strings only.
+ * buffers. Adding a layer is one file and one table entry (7z, RAR, cpio, ISO
+ * 9660, ar, lz4, lzip and .Z are one: libarchive.c). Nothing is ever written
+ * to disk: member names are display strings only.
  */
 #include "unpack/unpack.h"
 
@@ -327,6 +328,8 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_LZIP: return "lzip";
 	case UNPACK_COMPRESS: return "compress (.Z)";
 	case UNPACK_LFS: return "Git LFS pointer";
+	case UNPACK_ISO9660: return "ISO 9660";
+	case UNPACK_AR: return "ar";
 	case UNPACK_NONE: break;
 	}
 	return "data";
@@ -342,6 +345,24 @@ static int all_digits(const unsigned char *d, size_t n, int base)
 		if (base == 8 ? !(d[i] >= '0' && d[i] <= '7') : !isxdigit(d[i]))
 			return 0;
 	return 1;
+}
+
+/* A binary cpio header (old "bin" format, either byte order): a 26-byte header whose
+ * name fits the data, ends with its only NUL and whose mode has a file type. */
+static int sniff_cpio_bin(const unsigned char *d, size_t len)
+{
+	if (len < 28 || !((d[0] == 0xc7 && d[1] == 0x71) || (d[0] == 0x71 && d[1] == 0xc7)))
+		return 0;
+	int le = d[0] == 0xc7;
+	unsigned mode = le ? (unsigned)(d[6] | d[7] << 8) : (unsigned)(d[6] << 8 | d[7]);
+	size_t nsize = le ? (size_t)(d[20] | d[21] << 8) : (size_t)(d[20] << 8 | d[21]);
+	unsigned type = mode & 0170000;
+	if (nsize < 2 || nsize > len - 26 || d[26 + nsize - 1] != 0 ||
+	    memchr(d + 26, 0, nsize - 1) != NULL)
+		return 0;
+	return type == 0100000 || type == 0040000 || type == 0120000 || type == 0020000 ||
+	       type == 0060000 || type == 0010000 || type == 0140000 ||
+	       (mode == 0 && nsize == 11 && !memcmp(d + 26, "TRAILER!!!", 10));
 }
 
 static int sniff_zip_head(const unsigned char *d, size_t len)
@@ -399,7 +420,9 @@ static int sniff_cpio(const unsigned char *d, size_t len)
 	if (len >= 110 && (!memcmp(d, "070701", 6) || !memcmp(d, "070702", 6)) &&
 	    all_digits(d + 6, 104, 16))
 		return 1;
-	return len >= 76 && !memcmp(d, "070707", 6) && all_digits(d + 6, 70, 8);
+	if (len >= 76 && !memcmp(d, "070707", 6) && all_digits(d + 6, 70, 8))
+		return 1;
+	return sniff_cpio_bin(d, len);
 }
 
 static int sniff_lz4(const unsigned char *d, size_t len)
@@ -418,15 +441,26 @@ static int sniff_compress(const unsigned char *d, size_t len)
 	       (d[2] & 0x1f) <= 16 && !(d[2] & 0x60);
 }
 
+static int sniff_ar(const unsigned char *d, size_t len)
+{
+	return len >= 8 && !memcmp(d, "!<arch>\n", 8);
+}
+
+static int sniff_iso9660(const unsigned char *d, size_t len)
+{
+	return len >= 0x8000 + 2048 && !memcmp(d + 0x8001, "CD001", 5) && d[0x8006] == 1;
+}
+
 /* ---- openers ---- */
 
 /* The name a decompressed single stream gets: the base name without its compression suffix. */
-static char *stream_member_name(const char *path)
+char *unpack_stream_member_name(const char *path)
 {
 	static const char *sfx[][2] = {{".tgz", ".tar"}, {".taz", ".tar"}, {".gz", ""},
 	                               {".txz", ".tar"}, {".xz", ""},     {".tbz2", ".tar"},
 	                               {".tbz", ".tar"}, {".bz2", ""},    {".tzst", ".tar"},
-	                               {".zst", ""},     {".zstd", ""}};
+	                               {".zst", ""},     {".zstd", ""},   {".tlz", ".tar"},
+	                               {".lz4", ""},     {".lz", ""},     {".z", ""}};
 	const char *base = util_basename(path);
 	size_t blen = strlen(base);
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
@@ -462,7 +496,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 		rc = unpack_tar(ctx, path, &r, depth);
 		goto done;
 	}
-	name = stream_member_name(path);
+	name = unpack_stream_member_name(path);
 	mpath = unpack_member_path(path, name, strlen(name));
 	buf = xmalloc(WINDOW_CHUNK);
 	uint64_t total = 0;
@@ -541,30 +575,6 @@ static int open_tar(struct scan_ctx *ctx, const char *path, const unsigned char 
 	return rc;
 }
 
-/* A format recognised but not opened: it cannot be proven clean (fail closed). */
-static int refuse_unopened(struct scan_ctx *ctx, const char *path, const char *what)
-{
-	char msg[128];
-	snprintf(msg, sizeof(msg), "%s (a format stateguard does not open)", what);
-	unpack_report_limit(ctx, path, UNPACK_LIMIT_METHOD, msg);
-	return 0;
-}
-
-#define REFUSE(fn, what)                                                                      \
-	static int fn(struct scan_ctx *ctx, const char *path, const unsigned char *data,          \
-	              size_t len, unsigned depth)                                                 \
-	{                                                                                         \
-		(void)data, (void)len, (void)depth;                                                   \
-		return refuse_unopened(ctx, path, what);                                              \
-	}
-REFUSE(refuse_7z, "7z archive")
-REFUSE(refuse_rar, "RAR archive")
-REFUSE(refuse_cpio, "cpio archive")
-REFUSE(refuse_lz4, "lz4 compressed file")
-REFUSE(refuse_lzip, "lzip compressed file")
-REFUSE(refuse_compress, "compress (.Z) compressed file")
-#undef REFUSE
-
 /* ---- the layers, tried in this order; the first whose sniffer says yes claims the content ---- */
 
 struct unpack_layer {
@@ -590,12 +600,14 @@ static const struct unpack_layer layers[] = {
 	{UNPACK_BZIP2, sniff_bzip2, open_bzip2, 1},
 	{UNPACK_ZSTD, sniff_zstd, open_zstd, 1},
 	{UNPACK_TAR, sniff_tar, open_tar, 1},
-	{UNPACK_7Z, sniff_7z, refuse_7z, 1},
-	{UNPACK_RAR, sniff_rar, refuse_rar, 1},
-	{UNPACK_CPIO, sniff_cpio, refuse_cpio, 1},
-	{UNPACK_LZ4, sniff_lz4, refuse_lz4, 1},
-	{UNPACK_LZIP, sniff_lzip, refuse_lzip, 1},
-	{UNPACK_COMPRESS, sniff_compress, refuse_compress, 1},
+	{UNPACK_7Z, sniff_7z, unpack_libarchive, 1},
+	{UNPACK_RAR, sniff_rar, unpack_libarchive, 1},
+	{UNPACK_CPIO, sniff_cpio, unpack_libarchive, 1},
+	{UNPACK_LZ4, sniff_lz4, unpack_libarchive, 1},
+	{UNPACK_LZIP, sniff_lzip, unpack_libarchive, 1},
+	{UNPACK_COMPRESS, sniff_compress, unpack_libarchive, 1},
+	{UNPACK_AR, sniff_ar, unpack_libarchive, 1},
+	{UNPACK_ISO9660, sniff_iso9660, unpack_libarchive, 1},
 	{UNPACK_ZIP, sniff_zip_tail, unpack_zip, 1},
 	{UNPACK_LFS, sniff_lfs, unpack_lfs, 0},
 };

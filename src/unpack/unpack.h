@@ -1,7 +1,8 @@
 /*
  * unpack: the layers. A layer is a wrapping that must come off before the
- * detectors can see what it holds: a container (zip, tar), a compressed stream
- * (gzip, xz, bzip2, zstd), a Git LFS pointer. Each is recognised by its
+ * detectors can see what it holds: a container (zip, tar; 7z, RAR, cpio, ISO 9660,
+ * ar through libarchive), a compressed stream (gzip, xz, bzip2, zstd; lz4, lzip, .Z
+ * through libarchive), a Git LFS pointer. Each is recognised by its
  * bytes, opened within the budgets of struct scan_limits, and hands every inner
  * content back with scan_emit(); it never calls the pipeline or the detectors.
  * Budget and corruption problems become archive-limit / archive-corrupt findings
@@ -39,8 +40,7 @@ int unpack_layer_open(const struct unpack_layer *l, struct scan_ctx *ctx, const 
 int unpack_embedded(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                     unsigned depth);
 
-/* 1 if some layer wraps the bytes: a container this module opens, or one it recognises and
- * refuses as unexaminable (7z, RAR, cpio, lz4, lzip, .Z). */
+/* 1 if some layer wraps the bytes (a container or compressed stream, a Git LFS pointer). */
 int unpack_is_container(const unsigned char *data, size_t len);
 
 #endif

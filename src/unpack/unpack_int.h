@@ -106,13 +106,15 @@ enum unpack_format {
 	UNPACK_BZIP2,
 	UNPACK_ZSTD,
 	UNPACK_ZIP_LZMA, /* a zip member's LZMA data (method 14): never sniffed, only from zip.c */
-	/* recognised but not opened: reported as content that cannot be examined */
+	/* opened through libarchive (libarchive.c) */
 	UNPACK_7Z,
 	UNPACK_RAR,
 	UNPACK_CPIO,
 	UNPACK_LZ4,
 	UNPACK_LZIP,
 	UNPACK_COMPRESS,
+	UNPACK_ISO9660,
+	UNPACK_AR,
 	UNPACK_LFS, /* a Git LFS pointer (lfs.c): replaced by its object when a store is known */
 };
 
@@ -216,6 +218,13 @@ void window_discard(struct window *w);
 int unpack_zip(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 int unpack_tar(struct scan_ctx *ctx, const char *path, struct reader *r, unsigned depth);
+/* 7z, RAR, cpio, ISO 9660, ar, lz4, lzip and .Z through libarchive (libarchive.c). */
+int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                      size_t len, unsigned depth);
+
+/* The member name of a decompressed single stream: the base name of path without its
+ * compression suffix ("x.tgz" -> "x.tar", "s.lz4" -> "s"). Caller frees. */
+char *unpack_stream_member_name(const char *path);
 
 /* Git LFS (lfs.c): a pointer at the top level, when ctx->lfs names a store, is replaced by
  * its object, scanned as `path` at depth + 1 (returns 1: the pointer text itself is not

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Archives opened by their bytes: zip (also behind a prefix), tar, gzip, xz, bzip2, zstd,
-# nested, saved plans; clean archives pass; formats stateguard does not open are refused.
-load ../lib/helpers
+# nested, saved plans, and through libarchive 7z, RAR 4/5, cpio, ISO 9660, ar, lz4, lzip
+# and .Z; clean archives pass.
+load ../lib/hooks
 
 setup() { setup_tmp; }
 teardown() { teardown_tmp; }
@@ -148,36 +149,138 @@ PY
 	assert_status 0
 }
 
-@test "7z, RAR, cpio, lz4, lzip and .Z content is refused as unexaminable, not passed" {
-	afx state terraform.tfstate
-	7z a -bd -bso0 s.7z terraform.tfstate
-	echo terraform.tfstate | cpio -o -H newc --quiet >s.cpio
-	echo terraform.tfstate | cpio -o -H odc --quiet >s.odc
-	lz4 -q terraform.tfstate s.lz4
-	lzip -c terraform.tfstate >s.lz
-	compress -c terraform.tfstate >s.Z
-	printf 'Rar!\x1a\x07\x01\x00rest-of-a-rar5-archive' >s.rar # no free RAR writer: the signature
-	for f in s.7z s.cpio s.odc s.lz4 s.lz s.Z s.rar; do
-		mv "$f" "renamed-$f.bin" # by content, not by name
-		run sg scan --format json "renamed-$f.bin"
+# make_formats: state at envs/prod/terraform.tfstate packed by the real tools, each file
+# renamed to *.bin so that only its bytes can say what it is.
+make_formats() {
+	mkdir -p d/envs/prod
+	afx state d/envs/prod/terraform.tfstate
+	echo "release notes" >d/notes.txt
+	(cd d && 7z a -bd -bso0 ../s.7z envs notes.txt)
+	(cd d && find envs notes.txt | cpio -o -H newc --quiet >../s.newc)
+	(cd d && find envs notes.txt | cpio -o -H odc --quiet >../s.odc)
+	(cd d && find envs notes.txt | cpio -o -H bin --quiet >../s.cpiobin)
+	(cd d && ar rc ../s.a envs/prod/terraform.tfstate notes.txt)
+	genisoimage -quiet -R -J -graft-points -o s.iso envs=d/envs notes.txt=d/notes.txt
+	afx rar4 s.rar4
+	afx rar5 s.rar5
+	for f in s.7z s.newc s.odc s.cpiobin s.a s.iso s.rar4 s.rar5; do mv "$f" "$f.bin"; done
+}
+
+@test "state inside 7z, cpio (newc, odc, bin), ar, ISO 9660 and RAR 4/5 is found with its member path" {
+	make_formats
+	for f in s.7z s.newc s.odc s.cpiobin s.iso s.rar4 s.rar5; do
+		run sg scan --format json "$f.bin"
 		assert_status 1
-		python3 -c 'import json,sys
-f=json.loads(sys.argv[1])["findings"]
-assert len(f)==1 and f[0]["rule"]=="archive-limit" and f[0]["severity"]=="block", f
-assert "a format stateguard does not open" in f[0]["message"], f' "$output"
+		python3 -c 'import json, sys
+d = json.loads(sys.argv[1]); p = sys.argv[2]
+rules = {(x["rule"], x["path"]) for x in d["findings"]}
+assert ("tf-state", p + "!envs/prod/terraform.tfstate") in rules, rules
+assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f.bin"
 	done
-	# inside a zip, the member is named
-	cp renamed-s.7z.bin inner.7z && zip -q outer.zip inner.7z
+	run sg scan s.a.bin # ar keeps base names only
+	assert_status 1
+	assert_output_contains "tf-state  s.a.bin!terraform.tfstate"
+}
+
+@test "non-ASCII member names of 7z (UTF-16) and ISO 9660 (Joliet) keep their letters" {
+	mkdir u
+	afx state "u/päx-prod.tfstate"
+	(cd u && 7z a -bd -bso0 ../u.7z "päx-prod.tfstate")
+	genisoimage -quiet -J -o u.iso u
+	run sg scan u.7z u.iso
+	assert_status 1
+	assert_output_contains "u.7z!päx-prod.tfstate"
+	assert_output_contains "u.iso!päx-prod.tfstate"
+}
+
+@test "single lz4, lzip and .Z streams are decompressed, and a tar inside them is read" {
+	mkdir -p d/envs
+	afx state d/envs/prod.tfstate
+	lz4 -q d/envs/prod.tfstate prod.tfstate.lz4
+	lzip -c d/envs/prod.tfstate >prod.tfstate.lz
+	compress -c d/envs/prod.tfstate >prod.tfstate.Z
+	tar -C d -cf - envs | lz4 -q >bundle.tar.lz4
+	tar -C d -cf - envs | lzip -c >bundle.tlz
+	tar -C d -cf - envs | compress -c >bundle.tar.Z
+	for f in prod.tfstate.lz4 prod.tfstate.lz prod.tfstate.Z; do
+		run sg scan "$f"
+		assert_status 1
+		assert_output_contains "tf-state  $f!prod.tfstate"
+	done
+	run sg scan bundle.tar.lz4 bundle.tlz bundle.tar.Z
+	assert_status 1
+	assert_output_contains "bundle.tar.lz4!bundle.tar!envs/prod.tfstate"
+	assert_output_contains "bundle.tlz!bundle.tar!envs/prod.tfstate"
+	assert_output_contains "bundle.tar.Z!bundle.tar!envs/prod.tfstate"
+}
+
+@test "clean 7z, cpio, ar, ISO 9660, RAR, lz4, lzip and .Z files pass" {
+	mkdir d && echo "release notes" >d/notes.txt && head -c 100000 /dev/urandom >d/logo.bin
+	(cd d && 7z a -bd -bso0 ../c.7z notes.txt logo.bin)
+	(cd d && printf 'notes.txt\nlogo.bin\n' | cpio -o -H newc --quiet >../c.cpio)
+	(cd d && ar rc ../c.a notes.txt logo.bin)
+	genisoimage -quiet -R -J -o c.iso d
+	afx rar4-clean c4.rar
+	afx rar5-clean c5.rar
+	head -c 6000000 /dev/urandom | base64 | lz4 -q >c.lz4 # 4 MiB blocks: counted input lags output
+	lzip -c d/notes.txt >c.lz
+	compress -c d/notes.txt >c.Z
+	run sg scan c.7z c.cpio c.a c.iso c4.rar c5.rar c.lz4 c.lz c.Z
+	assert_status 0
+	assert_output_contains "no findings"
+}
+
+@test "a 7z inside a zip and a cpio inside gzip (an initramfs) are opened as nested layers" {
+	make_formats
+	cp s.7z.bin inner.7z && zip -q outer.zip inner.7z
 	run sg scan outer.zip
 	assert_status 1
-	assert_output_contains "outer.zip!inner.7z"
-	assert_output_contains "7z archive (a format stateguard does not open)"
+	assert_output_contains "outer.zip!inner.7z!envs/prod/terraform.tfstate"
+	gzip -c s.newc.bin >initrd.img
+	run sg scan initrd.img
+	assert_status 1
+	assert_output_contains "initrd.img!initrd.img!envs/prod/terraform.tfstate"
+}
+
+@test "a Debian package (ar of control and data tarballs) with state in its data is blocked" {
+	mkdir -p pkg/DEBIAN pkg/etc/app
+	printf 'Package: app\nVersion: 1.0\nArchitecture: all\nMaintainer: ops <ops@example.com>\nDescription: app\n' >pkg/DEBIAN/control
+	afx state pkg/etc/app/terraform.tfstate
+	dpkg-deb --root-owner-group -Zxz -b pkg app.deb >/dev/null
+	run sg scan app.deb
+	assert_status 1
+	assert_output_contains "app.deb!data.tar.xz!./etc/app/terraform.tfstate"
 }
 
 @test "text that merely starts like cpio or 7z is not taken for an archive" {
 	printf '070701 is a date, not a header\n' >dates.txt
 	printf '7z files are not used here\n' >notes.txt
 	printf 'LZIP\n' >word.txt
-	run sg scan dates.txt notes.txt word.txt
+	printf '\xc7\x71 two bytes of binary cpio magic, then text\n' >magic.txt
+	run sg scan dates.txt notes.txt word.txt magic.txt
 	assert_status 0
+}
+
+@test "through real hooks: a commit of a 7z holding state is rejected, and a pushed RAR 5 is refused by the server" {
+	new_repo work
+	new_remote srv.git
+	cd work
+	git remote add origin ../srv.git
+	git push -q origin HEAD:main
+	mkdir -p envs/prod
+	state_json >envs/prod/terraform.tfstate
+	7z a -bd -bso0 backup.7z envs
+	rm -r envs
+	git add backup.7z
+	run git commit -q -m "add backup"
+	assert_status 1
+	assert_output_contains "backup.7z!envs/prod/terraform.tfstate"
+	git rm -q --cached backup.7z && rm backup.7z
+	afx rar5 release.rar
+	git add release.rar
+	git commit -q --no-verify -m "add release"
+	run git push --no-verify origin HEAD:main
+	assert_status 1
+	assert_output_contains "release.rar!envs/prod/terraform.tfstate"
+	[[ $(git -C ../srv.git rev-parse main) != $(git rev-parse HEAD) ]]
 }

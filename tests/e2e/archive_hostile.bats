@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # Hostile archives: bombs, encryption, duplicates, lies, truncation, tar header abuse,
-# traversal names and symlinks. Each ends in a blocking finding (or a pass for harmless
-# names), in bounded time and memory.
+# traversal names and symlinks, in zip/tar and in the formats read through libarchive
+# (7z, RAR, cpio, ISO 9660, lz4, lzip, .Z). Each ends in a blocking finding (or a pass
+# for harmless names), in bounded time and memory.
 load ../lib/helpers
+load ../lib/hostile
 
 setup() { setup_tmp; }
 teardown() { teardown_tmp; }
@@ -314,4 +316,155 @@ PY
 	assert_status 1
 	assert_output_contains "archive-corrupt"
 	assert_output_contains "CRC error"
+}
+
+# --- the formats read through libarchive ------------------------------------------------
+
+@test "a solid 7z bomb (4 GiB of zeros in 770 KB, a state last) is refused by the ratio in well under a second" {
+	hostile 7z_bomb bomb.7z
+	measure bomb.7z
+	grep -q "archive-limit" out.txt
+	grep -q "archive_ratio" out.txt
+	grep -q "bomb.7z!zeros00.bin" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }' || { echo "cpu $cpu s"; false; }
+	((rss < 262144)) || { echo "rss $rss KiB"; false; }
+	hostile 7z_bomb_one one.7z
+	measure one.7z
+	grep -q "member_bytes" out.txt
+	awk -v c="$cpu" 'BEGIN { exit !(c < 0.5) }' || { echo "cpu $cpu s"; false; }
+}
+
+@test "7z headers that lie about sizes, the pack stream or the file count are corrupt, never clean" {
+	for k in 7z_lying_size 7z_lying_pack 7z_lying_files; do
+		hostile $k $k.7z
+		run_bounded 20 600 "$STATEGUARD" scan $k.7z
+		echo "kind: $k"
+		assert_status 1
+		assert_output_contains "archive-corrupt"
+		assert_rss_below
+	done
+}
+
+@test "a 7z whose LZMA properties ask for a 4 GiB dictionary is refused as decoder_memory before decoding" {
+	hostile 7z_huge_dict dict.7z
+	run_bounded 20 600 "$STATEGUARD" scan dict.7z
+	assert_status 1
+	assert_output_contains "archive-limit"
+	assert_output_contains "4.0 GiB of dictionary"
+	assert_rss_below 100
+	# 1.5 GiB, the most 7-Zip writes, is still read (liblzma only touches what it writes)
+	python3 - <<'PY'
+import lzma, sys
+sys.path.insert(0, __import__("os").environ["SG_ROOT"] + "/tests/lib")
+import archive_fixtures as af
+st = af.state()
+raw = lzma.compress(st, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA1}])
+open("ok.7z", "wb").write(af.sevenzip_bytes(raw, af.SZ_LZMA, b"\x5d" + (1536 << 20).to_bytes(4, "little"),
+                                            [("terraform.tfstate", len(st))]))
+PY
+	measure ok.7z
+	grep -q "tf-state" out.txt
+	is_asan || ((rss < 65536)) || { echo "rss $rss KiB"; false; } # ASan writes shadow for all of it
+}
+
+@test "an encrypted 7z blocks a state-named member, warns on a harmless one, and blocks encrypted names" {
+	afx state terraform.tfstate
+	echo "hello" >notes.txt
+	7z a -bd -bso0 -ps3cret data.7z terraform.tfstate notes.txt
+	run sg scan --format json data.7z
+	assert_status 1
+	python3 - "$output" <<'PY'
+import json, sys
+f = {x["path"]: x for x in json.loads(sys.argv[1])["findings"]}
+assert f["data.7z!terraform.tfstate"]["rule"] == "archive-encrypted", f
+assert f["data.7z!terraform.tfstate"]["severity"] == "block", f
+assert f["data.7z!notes.txt"]["severity"] == "warn", f
+assert f["data.7z!notes.txt"]["details"]["encryption"] == "7z AES", f
+PY
+	7z a -bd -bso0 -ps3cret notes.7z notes.txt
+	run sg scan notes.7z
+	assert_status 0
+	assert_output_contains "archive-encrypted"
+	7z a -bd -bso0 -ps3cret -mhe=on names.7z notes.txt
+	run sg scan names.7z
+	assert_status 1
+	assert_output_contains "archive-encrypted  names.7z"
+	assert_output_contains "encrypted member names"
+}
+
+@test "encrypted RAR 4 and RAR 5 members and headers are archive-encrypted: state names and hidden names block" {
+	for v in rar4 rar5; do
+		afx $v-encrypted $v.rar
+		run sg scan --format json $v.rar
+		assert_status 1
+		python3 - "$output" $v.rar <<'PY'
+import json, sys
+f = {x["path"]: x for x in json.loads(sys.argv[1])["findings"]}
+p = sys.argv[2]
+assert f[p + "!envs/prod/terraform.tfstate"]["rule"] == "archive-encrypted", f
+assert f[p + "!envs/prod/terraform.tfstate"]["severity"] == "block", f
+assert f[p + "!docs/notes.txt"]["severity"] == "warn", f
+assert len(f) == 2, f
+PY
+		afx $v-encrypted-clean c$v.rar
+		run sg scan c$v.rar
+		assert_status 0
+		assert_output_contains "archive-encrypted"
+		afx $v-encrypted-names n$v.rar
+		run sg scan n$v.rar
+		assert_status 1
+		assert_output_contains "archive-encrypted  n$v.rar"
+		assert_output_contains "encrypted member names"
+	done
+}
+
+@test "a cpio with a 4 GiB name size or file size ends in a block in bounded time and memory" {
+	for k in cpio_huge_name cpio_huge_size; do
+		hostile $k $k.cpio
+		run_bounded 20 600 "$STATEGUARD" scan $k.cpio
+		echo "kind: $k"
+		assert_status 1
+		assert_output_contains "archive-"
+		assert_rss_below 200
+	done
+}
+
+@test "a cpio with more members than archive_members is refused with archive-limit" {
+	hostile cpio_many many.cpio
+	run_bounded 30 600 "$STATEGUARD" scan many.cpio
+	assert_status 1
+	assert_output_contains "archive_members"
+	assert_rss_below 200
+}
+
+@test "cpio traversal names and symlinks are display strings, never written or followed" {
+	hostile cpio_traversal t.cpio
+	run sg scan t.cpio
+	assert_status 1
+	assert_output_contains "t.cpio!../../../../tmp/sg-escape/terraform.tfstate"
+	assert_output_not_contains "etc-link"
+	[[ ! -e /tmp/sg-escape ]]
+}
+
+# compress (.Z) is left out: it has no end marker, length or check value, so a cut .Z is
+# only a shorter file (its detectors' verdict is all there is).
+@test "truncated 7z, RAR, cpio, ISO 9660, ar, lz4 and lzip holding state are corrupt, never clean" {
+	mkdir d && afx state d/terraform.tfstate && head -c 1000000 /dev/urandom >d/pad.bin
+	(cd d && 7z a -bd -bso0 ../t.7z terraform.tfstate pad.bin)
+	(cd d && printf 'pad.bin\nterraform.tfstate\n' | cpio -o -H newc --quiet >../t.cpio)
+	(cd d && ar rc ../t.a pad.bin terraform.tfstate)
+	genisoimage -quiet -R -o t.iso d
+	lz4 -q -c d/terraform.tfstate >t.lz4
+	lzip -c d/terraform.tfstate >t.lz
+	hostile rar5_truncated t.rar
+	for f in t.7z t.cpio t.a t.lz4 t.lz; do
+		head -c $(($(stat -c %s "$f") * 2 / 3)) "$f" >"cut-$f"
+	done
+	head -c 600000 t.iso >cut-t.iso # inside pad.bin, before genisoimage's padding
+	for f in cut-t.7z cut-t.cpio cut-t.a cut-t.iso cut-t.lz4 cut-t.lz t.rar; do
+		run_bounded 20 600 "$STATEGUARD" scan "$f"
+		echo "file: $f"
+		assert_status 1
+		assert_output_contains "archive-corrupt"
+	done
 }

@@ -81,7 +81,10 @@ scan_blocks() {
 import os, random
 r = random.Random(7)
 magics = [b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b\x08", b"\xfd7zXZ\x00", b"BZh9", b"\x28\xb5\x2f\xfd",
-          b"\x5d\x00\x00\x80\x00", b"ustar", b"{", b"["]
+          b"\x5d\x00\x00\x80\x00", b"ustar", b"{", b"[",
+          b"7z\xbc\xaf\x27\x1c\x00\x04", b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00",
+          b"070701" + b"0" * 104, b"070707" + b"0" * 70, b"!<arch>\n", b"\x04\x22\x4d\x18",
+          b"LZIP\x01", b"\x1f\x9d\x90"]
 os.mkdir("r")
 for i, m in enumerate(magics):
     for j in range(5):

@@ -335,6 +335,191 @@ def k_zip_lzma_badcrc(out):
                             crc=zlib.crc32(data) ^ 1, method=14)])
 
 
+# --- RAR, which has no free writer: stored (method "store") archives built byte by byte ---
+# RAR 5 from https://www.rarlab.com/technote.htm (vint numbers, CRC32 of each header from its
+# size field on); RAR 4 from the RAR 2.9-4.x header layout of the same technote's older
+# edition (7-byte block heads, CRC32 & 0xffff of each header from its type byte on).
+
+RAR_NOTES = b"release notes: nothing to see here\n"
+
+
+def vint(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def rar5_block(htype, fields, extra=b"", data=b"", hflags=0):
+    flags = hflags | (0x0001 if extra else 0) | (0x0002 if data else 0)
+    body = vint(htype) + vint(flags)
+    if extra:
+        body += vint(len(extra))
+    if data:
+        body += vint(len(data))
+    body += fields + extra
+    head = vint(len(body)) + body
+    return struct.pack("<I", zlib.crc32(head)) + head + data
+
+
+def rar5_file(name, data, encrypted=False):
+    """A file header (type 2) with its data stored, or random bytes behind an AES record."""
+    name = name.encode()
+    extra = b""
+    if encrypted:
+        rec = vint(0x01) + vint(0) + vint(0x0001) + bytes([15]) + os.urandom(16 + 16 + 12)
+        extra = vint(len(rec)) + rec
+        payload = os.urandom((len(data) + 15) // 16 * 16)
+        fields = vint(0x0002) + vint(len(data)) + vint(0o100644) + struct.pack("<I", 1700000000)
+    else:
+        payload = data
+        fields = (vint(0x0002 | 0x0004) + vint(len(data)) + vint(0o100644) +
+                  struct.pack("<II", 1700000000, zlib.crc32(data)))
+    fields += vint(0) + vint(1) + vint(len(name)) + name  # store, version 0; host OS Unix
+    return rar5_block(2, fields, extra, payload)
+
+
+def rar5_bytes(members, encrypted=False, encrypted_headers=False):
+    out = b"Rar!\x1a\x07\x01\x00"
+    if encrypted_headers:  # archive encryption header (type 4); everything after is AES
+        out += rar5_block(4, vint(0) + vint(0x0001) + bytes([15]) + os.urandom(16 + 12))
+        return out + os.urandom(256)
+    out += rar5_block(1, vint(0))  # main archive header, no flags
+    for name, data in members:
+        out += rar5_file(name, data, encrypted)
+    return out + rar5_block(5, vint(0))  # end of archive
+
+
+def rar4_block(htype, flags, body, data=b""):
+    head = struct.pack("<BHH", htype, flags, 7 + len(body)) + body
+    return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head + data
+
+
+def rar4_bytes(members, encrypted=False, encrypted_headers=False):
+    out = b"Rar!\x1a\x07\x00"
+    if encrypted_headers:  # MHD_PASSWORD: every later header is encrypted
+        return out + rar4_block(0x73, 0x0080, b"\0" * 6) + os.urandom(256)
+    out += rar4_block(0x73, 0, b"\0" * 6)  # archive header
+    for name, data in members:
+        name = name.encode()
+        flags = 0x8000  # LONG_BLOCK: the pack size follows
+        payload, salt = data, b""
+        if encrypted:  # FHD_PASSWORD and FHD_SALT
+            flags |= 0x0004 | 0x0400
+            payload, salt = os.urandom((len(data) + 15) // 16 * 16), os.urandom(8)
+        dos_time = (2023 - 1980) << 25 | 1 << 21 | 1 << 16
+        body = struct.pack("<IIBIIBBHI", len(payload), len(data), 3, zlib.crc32(data), dos_time,
+                           29, 0x30, len(name), 0o100644) + name + salt
+        out += rar4_block(0x74, flags, body, payload)
+    return out + rar4_block(0x7B, 0x4000, b"")  # end of archive
+
+
+def rar_members():
+    return [("envs/prod/terraform.tfstate", state()), ("docs/notes.txt", RAR_NOTES)]
+
+
+def k_7z_hand(out):
+    """A valid 7z written by hand (LZMA2): checks the writer the hostile 7z kinds use."""
+    data = state()
+    return sevenzip_bytes(lzma2_raw(data), SZ_LZMA2, b"\x10",
+                          [("envs/prod/terraform.tfstate", len(data))])
+
+
+def k_rar4(out):
+    return rar4_bytes(rar_members())
+
+
+def k_rar5(out):
+    return rar5_bytes(rar_members())
+
+
+def k_rar4_clean(out):
+    return rar4_bytes([("docs/notes.txt", RAR_NOTES)])
+
+
+def k_rar5_clean(out):
+    return rar5_bytes([("docs/notes.txt", RAR_NOTES)])
+
+
+def k_rar4_encrypted(out):
+    return rar4_bytes(rar_members(), encrypted=True)
+
+
+def k_rar5_encrypted(out):
+    return rar5_bytes(rar_members(), encrypted=True)
+
+
+def k_rar4_encrypted_clean(out):
+    return rar4_bytes([("docs/notes.txt", RAR_NOTES)], encrypted=True)
+
+
+def k_rar5_encrypted_clean(out):
+    return rar5_bytes([("docs/notes.txt", RAR_NOTES)], encrypted=True)
+
+
+def k_rar4_encrypted_names(out):
+    return rar4_bytes([("docs/notes.txt", RAR_NOTES)], encrypted_headers=True)
+
+
+def k_rar5_encrypted_names(out):
+    return rar5_bytes([("docs/notes.txt", RAR_NOTES)], encrypted_headers=True)
+
+
+# --- 7z by hand (7zFormat.txt of the 7-Zip sources describes it): one folder of one coder,
+# for headers that lie and for bombs the 7z tool would take minutes to make ----------------
+
+def sz_number(n):
+    """A 7z NUMBER: one byte below 0x80, else 0xff and eight little-endian bytes."""
+    return bytes([n]) if n < 0x80 else b"\xff" + struct.pack("<Q", n)
+
+
+SZ_COPY, SZ_LZMA, SZ_LZMA2 = b"\x00", b"\x03\x01\x01", b"\x21"
+
+
+def sevenzip_bytes(packed, coder, props, files, folder_size=None, pack_size=None,
+                   num_files=None):
+    """A 7z whose one pack stream `packed` decodes (coder, props) into the files [(name, size)]
+    in order. folder_size, pack_size and num_files override what the header declares."""
+    if folder_size is None:
+        folder_size = sum(size for _, size in files)
+    h = bytearray(b"\x01\x04")  # Header, MainStreamsInfo
+    h += b"\x06" + sz_number(0) + sz_number(1)  # PackInfo: at 0, one stream
+    h += b"\x09" + sz_number(len(packed) if pack_size is None else pack_size) + b"\x00"
+    h += b"\x07\x0b" + sz_number(1) + b"\x00"  # UnPackInfo: one folder, not external
+    h += sz_number(1) + bytes([len(coder) | (0x20 if props else 0)]) + coder
+    if props:
+        h += sz_number(len(props)) + props
+    h += b"\x0c" + sz_number(folder_size) + b"\x00"
+    h += b"\x08\x0d" + sz_number(len(files))  # SubStreamsInfo
+    if len(files) > 1:
+        h += b"\x09" + b"".join(sz_number(size) for _, size in files[:-1])
+    h += b"\x00\x00"
+    names = b"".join(n.encode("utf-16-le") + b"\0\0" for n, _ in files)
+    h += b"\x05" + sz_number(len(files) if num_files is None else num_files)
+    h += b"\x11" + sz_number(len(names) + 1) + b"\x00" + names + b"\x00\x00"
+    start = struct.pack("<QQI", len(packed), len(h), zlib.crc32(h))
+    return b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start + \
+        packed + bytes(h)
+
+
+def lzma2_zeros_unit(mib=2):
+    """Raw LZMA2 chunks of `mib` MiB of zeros that start with a dictionary reset, without the
+    end marker: repeating them is a valid stream."""
+    import lzma
+    u = lzma.compress(bytes(mib << 20), format=lzma.FORMAT_RAW,
+                      filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
+    assert u[0] & 0xE0 == 0xE0 and u[-1] == 0
+    return u[:-1]
+
+
+def lzma2_raw(data):
+    import lzma
+    return lzma.compress(data, format=lzma.FORMAT_RAW,
+                         filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}])
+
+
 def k_provider(out):
     rnd = os.urandom(3 << 20)
     return zip_bytes([("terraform-provider-example_v1.2.3_x5", rnd)])

@@ -16,7 +16,8 @@ import tarfile
 import zipfile
 import zlib
 
-from archive_fixtures import tar_header  # a sibling in tests/lib
+from archive_fixtures import (SZ_COPY, SZ_LZMA, SZ_LZMA2, lzma2_raw, lzma2_zeros_unit,  # siblings
+                              rar5_bytes, sevenzip_bytes, tar_header)
 
 LINEAGE = "6f1c0d7e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"
 MiB = 1 << 20
@@ -332,6 +333,85 @@ def k_many_members_zip():
     """65,535 tiny stored members (the most a plain zip holds)."""
     ms = [Member("f%06d" % i, b"", 0, 0, method=0) for i in range(65535)]
     return zip_raw(ms)
+
+
+def k_7z_bomb():
+    """32 members of 128 MiB of zeros in one LZMA2 folder (4 GiB from ~700 KB), then a state."""
+    unit, st = lzma2_zeros_unit(2), state()
+    packed = unit * 2048 + lzma2_raw(st)
+    files = [("zeros%02d.bin" % i, 128 * MiB) for i in range(32)]
+    return sevenzip_bytes(packed, SZ_LZMA2, b"\x10", files + [("envs/prod/terraform.tfstate", len(st))])
+
+
+def k_7z_bomb_one():
+    """One member declaring the 4 GiB of zeros it really holds."""
+    return sevenzip_bytes(lzma2_zeros_unit(2) * 2048 + b"\0", SZ_LZMA2, b"\x10",
+                          [("zeros.bin", 4 << 30)])
+
+
+def k_7z_lying_size():
+    """A stored state whose header declares 1 MiB more than its pack stream holds."""
+    st = state()
+    return sevenzip_bytes(st, SZ_COPY, b"", [("terraform.tfstate", len(st) + MiB)])
+
+
+def k_7z_lying_pack():
+    """A pack stream declared 1 TiB long in a 1 KB file."""
+    st = state()
+    return sevenzip_bytes(st, SZ_COPY, b"", [("terraform.tfstate", len(st))], pack_size=1 << 40)
+
+
+def k_7z_lying_files():
+    """Four billion files declared for one stream."""
+    st = state()
+    return sevenzip_bytes(st, SZ_COPY, b"", [("terraform.tfstate", len(st))], num_files=1 << 32)
+
+
+def k_7z_huge_dict():
+    """An LZMA coder whose properties ask for a 4 GiB dictionary, for a 300-byte state."""
+    import lzma
+    st = state()
+    raw = lzma.compress(st, format=lzma.FORMAT_RAW, filters=[{"id": lzma.FILTER_LZMA1}])
+    return sevenzip_bytes(raw, SZ_LZMA, b"\x5d" + b"\xff" * 4, [("terraform.tfstate", len(st))])
+
+
+def cpio_newc(name, data, namesize=None, filesize=None):
+    name = name.encode() + b"\0"
+    fields = [1, 0o100644, 0, 0, 1, 1700000000, len(data) if filesize is None else filesize,
+              0, 0, 0, 0, len(name) if namesize is None else namesize, 0]
+    head = b"070701" + b"".join(b"%08X" % f for f in fields) + name
+    pad = lambda n: b"\0" * (-n % 4)
+    return head + pad(len(head)) + data + pad(len(data))
+
+
+def k_cpio_huge_name():
+    """A newc header whose name size is 4 GiB - 1."""
+    return cpio_newc("terraform.tfstate", state(), namesize=0xFFFFFFFF) + \
+        cpio_newc("TRAILER!!!", b"")
+
+
+def k_cpio_huge_size():
+    """A newc header declaring a 4 GiB - 1 file, in front of a 300-byte state."""
+    return cpio_newc("terraform.tfstate", state(), filesize=0xFFFFFFFF) + \
+        cpio_newc("TRAILER!!!", b"")
+
+
+def k_cpio_many():
+    """200,000 empty members (over archive_members)."""
+    return b"".join(cpio_newc("f%06d" % i, b"") for i in range(200000)) + cpio_newc("TRAILER!!!", b"")
+
+
+def k_cpio_traversal():
+    """A state named ../../../../tmp/sg-escape/terraform.tfstate, and a symlink to /etc."""
+    link = cpio_newc("etc-link", b"/etc")
+    link = link[:14] + b"%08X" % 0o120777 + link[22:]
+    return cpio_newc("../../../../tmp/sg-escape/terraform.tfstate", state()) + link + \
+        cpio_newc("TRAILER!!!", b"")
+
+
+def k_rar5_truncated():
+    r = rar5_bytes([("envs/prod/terraform.tfstate", state(50))])
+    return r[: len(r) * 2 // 3]
 
 
 KINDS = {k[2:]: f for k, f in globals().items() if k.startswith("k_")}

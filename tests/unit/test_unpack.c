@@ -223,7 +223,7 @@ static void containers_are_sniffed_by_magic_not_name(void **state)
 	assert_int_equal(zip_find_eocd(z, sizeof(z)), -1);
 }
 
-static void formats_not_opened_are_recognised_by_their_whole_signature(void **state)
+static void libarchive_formats_are_recognised_by_their_whole_signature(void **state)
 {
 	(void)state;
 	assert_int_equal(unpack_sniff((const unsigned char *)"7z\xbc\xaf\x27\x1c\0\4", 8), UNPACK_7Z);
@@ -254,15 +254,82 @@ static void formats_not_opened_are_recognised_by_their_whole_signature(void **st
 		assert_int_equal(unpack_sniff(h, cpio[k].len), UNPACK_NONE);
 	}
 
-	/* and each is refused whole, as content that cannot be examined */
+	/* binary cpio: a name that fits and ends with its only NUL, a mode with a file type */
+	unsigned char b[32] = {0xc7, 0x71};
+	b[6] = 0xa4, b[7] = 0x81; /* 0100644, little-endian */
+	b[20] = 3;                /* name size, NUL included */
+	memcpy(b + 26, "ab", 3);
+	assert_int_equal(unpack_sniff(b, sizeof(b)), UNPACK_CPIO);
+	b[28] = 'c'; /* no NUL at the end of the name */
+	assert_int_equal(unpack_sniff(b, sizeof(b)), UNPACK_NONE);
+	b[28] = 0, b[7] = 0; /* no file type */
+	assert_int_equal(unpack_sniff(b, sizeof(b)), UNPACK_NONE);
+
+	assert_int_equal(unpack_sniff((const unsigned char *)"!<arch>\nx", 9), UNPACK_AR);
+	assert_int_equal(unpack_sniff((const unsigned char *)"!<arch> x", 9), UNPACK_NONE);
+	static unsigned char iso[0x8800];
+	memcpy(iso + 0x8000, "\1CD001\1", 7);
+	assert_int_equal(unpack_sniff(iso, sizeof(iso)), UNPACK_ISO9660);
+	assert_int_equal(unpack_sniff(iso, 0x8000 + 2047), UNPACK_NONE);
+	iso[0x8006] = 2;
+	assert_int_equal(unpack_sniff(iso, sizeof(iso)), UNPACK_NONE);
+
+	/* what libarchive cannot read is corrupt, never clean */
 	struct scan s;
 	scan_init(&s);
 	assert_int_equal(pipeline_scan_blob(&s.ctx, "tools.bin",
 	                                    (const unsigned char *)"7z\xbc\xaf\x27\x1c\0\4", 8), 0);
-	const struct finding *f = find_rule(&s.out, "archive-limit");
+	const struct finding *f = find_rule(&s.out, "archive-corrupt");
 	assert_non_null(f);
 	assert_int_equal(f->severity, SG_SEV_BLOCK);
-	assert_non_null(strstr(f->message, "7z archive (a format stateguard does not open)"));
+	assert_non_null(strstr(f->message, "7z archive is corrupt"));
+	finding_list_free(&s.out);
+}
+
+/* A newc cpio of one member and the trailer; name_size 0 means the real one. */
+static size_t cpio_newc(unsigned char *out, const char *name, const char *data,
+                        unsigned long name_size)
+{
+	size_t n = 0, nlen = strlen(name) + 1, dlen = strlen(data);
+	const char *names[2] = {name, "TRAILER!!!"};
+	for (int k = 0; k < 2; k++) {
+		size_t nl = k ? 11 : nlen, dl = k ? 0 : dlen;
+		n += (size_t)sprintf((char *)out + n, "070701%08X%08X%08X%08X%08X%08X%08lX%08X%08X%08X%08X"
+		                     "%08lX%08X", 1, k ? 0 : 0100644, 0, 0, 1, 0, (unsigned long)dl, 0, 0,
+		                     0, 0, k || !name_size ? (unsigned long)nl : name_size, 0);
+		memcpy(out + n, names[k], nl);
+		n += nl;
+		while (n % 4)
+			out[n++] = 0;
+		memcpy(out + n, k ? "" : data, dl);
+		n += dl;
+		while (n % 4)
+			out[n++] = 0;
+	}
+	return n;
+}
+
+static void cpio_members_are_scanned_and_a_name_size_past_the_end_is_corrupt(void **state)
+{
+	(void)state;
+	static unsigned char c[4096];
+	struct scan s;
+	scan_init(&s);
+	size_t n = cpio_newc(c, "envs/terraform.tfstate", STATE, 0);
+	assert_int_equal(pipeline_scan_blob(&s.ctx, "a.cpio", c, n), 0);
+	const struct finding *f = find_rule(&s.out, "tf-state");
+	assert_non_null(f);
+	assert_string_equal(f->path, "a.cpio!envs/terraform.tfstate");
+	assert_null(find_rule(&s.out, "archive-corrupt"));
+	finding_list_free(&s.out);
+
+	scan_init(&s);
+	n = cpio_newc(c, "terraform.tfstate", STATE, 0xffffffffUL);
+	assert_int_equal(pipeline_scan_blob(&s.ctx, "b.cpio", c, n), 0);
+	f = find_rule(&s.out, "archive-corrupt");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "4294967295-byte name"));
+	assert_null(find_rule(&s.out, "tf-state"));
 	finding_list_free(&s.out);
 }
 
@@ -388,7 +455,8 @@ int main(void)
 		cmocka_unit_test(member_paths_escape_control_bytes_and_invalid_utf8),
 		cmocka_unit_test(sensitive_names_are_recognised),
 		cmocka_unit_test(containers_are_sniffed_by_magic_not_name),
-		cmocka_unit_test(formats_not_opened_are_recognised_by_their_whole_signature),
+		cmocka_unit_test(libarchive_formats_are_recognised_by_their_whole_signature),
+		cmocka_unit_test(cpio_members_are_scanned_and_a_name_size_past_the_end_is_corrupt),
 		cmocka_unit_test(depth_limit_stops_opening_containers),
 		cmocka_unit_test(window_passes_random_bytes_whatever_the_chunks),
 		cmocka_unit_test(window_sees_state_and_keys_across_chunk_and_window_borders),
