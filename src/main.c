@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <archive.h>
 #include <cJSON.h>
 #include <git2.h>
 #include <libdeflate.h>
@@ -65,8 +66,9 @@ static void version(void)
 	printf("stateguard %s\n", SG_VERSION);
 	printf("License: Apache-2.0 (see LICENSE; no warranty)\n");
 	/* libdeflate 1.14 has no run-time version call: the headers' */
-	printf("libgit2 %d.%d.%d, libzip %s, cJSON %s, libdeflate %s\n", maj, min, rev,
-	       zip_libzip_version(), cJSON_Version(), LIBDEFLATE_VERSION_STRING);
+	printf("libgit2 %d.%d.%d, libzip %s, cJSON %s, libdeflate %s, %s\n", maj, min, rev,
+	       zip_libzip_version(), cJSON_Version(), LIBDEFLATE_VERSION_STRING,
+	       archive_version_string());
 }
 
 /* Edit distance between two short names, capped: enough to suggest a command. */
