@@ -1,6 +1,7 @@
 /*
- * pipeline: the single path every blob takes: unpack containers (recursing),
- * then run the detectors. Budgets are enforced by unpack/; this file only
+ * pipeline: the single path every blob takes: transcode UTF-16/32 text, unpack
+ * containers (recursing), run the detectors, then decode base64 and escaped text
+ * inside it (recursing). Budgets are enforced by unpack/; this file only
  * resets them per top-level blob and joins the two stages; callers stamp the
  * blob id on what was found (pipeline_stamp_blob).
  */
@@ -39,8 +40,18 @@ void pipeline_stamp_blob(struct scan_ctx *ctx, const char *hex)
 int pipeline_scan_member(struct scan_ctx *ctx, const char *path, const unsigned char *data,
                          size_t len, unsigned depth)
 {
-	/* not a container: unpack_container adds nothing (it sniffs the bytes once) */
-	if (unpack_container(ctx, path, data, len, depth) < 0)
+	size_t bom;
+	/* UTF-16/32 text is scanned as the UTF-8 it transcodes to, and only so */
+	if (unpack_text_sniff(data, len, &bom) != UNPACK_TEXT_UTF8)
+		return unpack_utf16(ctx, path, data, len, depth);
+	int container = unpack_is_container(data, len);
+	if (container && unpack_container(ctx, path, data, len, depth) < 0)
 		return -1;
-	return detect_blob(ctx, path, data, len, depth);
+	if (detect_blob(ctx, path, data, len, depth) < 0)
+		return -1;
+	/* encodings inside text: what they decode comes back here */
+	if (!container && (unpack_base64(ctx, path, data, len, depth) < 0 ||
+	                   unpack_escaped(ctx, path, data, len, depth) < 0))
+		return -1;
+	return 0;
 }

@@ -49,6 +49,9 @@ const struct rule_info rules_catalog[] = {
 	{"archive-limit", "Archive budget exceeded",
 	 "Unpacking stopped at a configured limit (depth, bytes, members or ratio). Raise the limit "
 	 "in .stateguard.json \"limits\" if the archive is legitimate."},
+	{"text-encoding", "Invalid UTF-16/UTF-32 text",
+	 "UTF-16 or UTF-32 text held lone surrogates, values out of range or a truncated last "
+	 "character; it was scanned with U+FFFD in their place. Informational."},
 	{"scan-limit", "Content above a scan limit",
 	 "A blob was larger than a configured limit (parse_bytes, file_bytes) and could not be fully "
 	 "examined. Raise the limit in .stateguard.json \"limits\" if the file is legitimate."},

@@ -382,13 +382,13 @@ static char *stream_member_name(const char *path, enum unpack_format f)
 	                               {".zst", ""},     {".zstd", ""}};
 	const char *base = util_basename(path);
 	size_t blen = strlen(base);
-	(void)f;
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		size_t slen = strlen(sfx[i][0]);
 		if (blen > slen && !strcasecmp(base + blen - slen, sfx[i][0]))
 			return xasprintf("%.*s%s", (int)(blen - slen), base, sfx[i][1]);
 	}
-	return xstrdup(*base ? base : "data");
+	/* no suffix to drop (e.g. decoded by a layer, "x!base64@L3"): name the format */
+	return xstrdup(unpack_format_name(f));
 }
 
 /* gzip, xz, bzip2, zstd: a tar inside is read as it streams; anything else is one member. */

@@ -24,4 +24,28 @@ int unpack_is_container(const unsigned char *data, size_t len);
 int unpack_container(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                      unsigned depth);
 
+/*
+ * Encoding layers. Each scans what it decodes with pipeline_scan_member(depth + 1)
+ * under the byte and depth budgets, naming it "<path>!<layer>"; content it does
+ * not recognise adds nothing. Each returns 0, or -1 on an internal error.
+ */
+enum unpack_text {
+	UNPACK_TEXT_UTF8 = 0, /* anything not recognised as one of the others */
+	UNPACK_TEXT_UTF16LE,
+	UNPACK_TEXT_UTF16BE,
+	UNPACK_TEXT_UTF32LE,
+	UNPACK_TEXT_UTF32BE,
+};
+/* The text encoding of the content (*bom: bytes of byte-order mark); utf16.c. */
+enum unpack_text unpack_text_sniff(const unsigned char *data, size_t len, size_t *bom);
+/* UTF-16/32 text, transcoded whole to UTF-8: "<path>!utf-16le" (utf16.c). */
+int unpack_utf16(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                 unsigned depth);
+/* base64 runs long enough to hold a credential: "<path>!base64@L<line>" (base64.c). */
+int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                  unsigned depth);
+/* JSON behind escapes (a string value, a pg COPY line): "<path>!unescaped@L<line>" (escaped.c). */
+int unpack_escaped(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                   unsigned depth);
+
 #endif

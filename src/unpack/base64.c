@@ -1,0 +1,321 @@
+/*
+ * base64: the base64 layer. Every run of base64 (standard or URL-safe, padded
+ * or not, one line or wrapped: PEM/MIME columns, YAML block scalars, JSON
+ * strings with \n escapes) long enough to hold a credential is decoded, and
+ * what can matter (a container, anything the detectors' prefilter lets
+ * through, more base64) is scanned as "<path>!base64@L<line>". Our own decoder:
+ * it must be lenient (wrapped, unpadded, truncated) and never fail.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "detect/detect.h"
+#include "unpack/unpack.h"
+#include "unpack/unpack_int.h"
+
+/* The shortest run decoded: 27 characters hold 20 bytes, an AWS access key id. */
+#define B64_MIN 27
+/* A line of at least this many characters (a multiple of 4, unpadded) may go on on the next. */
+#define B64_WRAP_MIN 32
+/* A short one-line value is scanned with the key it was assigned to ("KEY: value"). */
+#define B64_KEYED_MAX 256
+#define B64_KEY_MAX 128
+
+/* 0..63 for both alphabets ('+' and '-' are 62, '/' and '_' 63); -1 otherwise */
+static signed char b64_value[256];
+/* 1 for what a run may hold when skipping: the alphabets and '\' (for "\/" in JSON) */
+static unsigned char b64_class[256];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void table_init(void)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	memset(b64_value, -1, sizeof(b64_value));
+	for (int i = 0; i < 64; i++)
+		b64_value[(unsigned char)abc[i]] = (signed char)i;
+	b64_value['-'] = 62;
+	b64_value['_'] = 63;
+	for (int c = 0; c < 256; c++)
+		b64_class[c] = b64_value[c] >= 0 || c == '\\';
+}
+
+/* 1 if d[j..] is a line of base64 to its end (padding, a closing quote or comma allowed). */
+static int pure_line(const unsigned char *d, size_t n, size_t j)
+{
+	size_t k = j;
+	while (k < n && (b64_value[d[k]] >= 0 || (d[k] == '\\' && k + 1 < n && d[k + 1] == '/')))
+		k += d[k] == '\\' ? 2 : 1;
+	if (k == j)
+		return 0;
+	while (k < n && d[k] == '=')
+		k++;
+	while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\'' || d[k] == ',' ||
+	                 d[k] == '\r'))
+		k++;
+	return k == n || d[k] == '\n';
+}
+
+/* The decoder: characters are fed in spans as the run is read, bytes come out in `out`. */
+struct b64_dec {
+	struct membuf *out;
+	uint32_t acc;
+	unsigned k;   /* characters in acc */
+	size_t chars; /* characters fed */
+};
+
+static void dec_feed(struct b64_dec *b, const unsigned char *c, size_t n)
+{
+	size_t need = b->out->len + n / 4 * 3 + 3;
+	if (need > b->out->cap)
+		membuf_reserve(b->out, need > b->out->cap * 2 ? need : b->out->cap * 2);
+	unsigned char *o = b->out->data + b->out->len;
+	for (size_t i = 0; i < n; i++) {
+		b->acc = b->acc << 6 | (uint32_t)b64_value[c[i]];
+		if (++b->k == 4) {
+			*o++ = (unsigned char)(b->acc >> 16);
+			*o++ = (unsigned char)(b->acc >> 8);
+			*o++ = (unsigned char)b->acc;
+			b->k = 0;
+			b->acc = 0;
+		}
+	}
+	b->out->len = (size_t)(o - b->out->data);
+	b->chars += n;
+}
+
+/* The partial last group: 2 or 3 characters give 1 or 2 bytes; a lone one is dropped. */
+static void dec_finish(struct b64_dec *b)
+{
+	unsigned char t[2];
+	if (b->k == 2) {
+		t[0] = (unsigned char)(b->acc >> 4);
+		membuf_append(b->out, t, 1);
+	} else if (b->k == 3) {
+		t[0] = (unsigned char)(b->acc >> 10);
+		t[1] = (unsigned char)(b->acc >> 2);
+		membuf_append(b->out, t, 2);
+	}
+}
+
+/*
+ * Reads and decodes the run starting at i; returns where it ends. A line goes
+ * on on the next when it is long, a multiple of 4 and unpadded, and the next
+ * line (after its indentation) is base64 to its end; or, in a string, after an
+ * escaped "\n".
+ */
+static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_dec *b)
+{
+	for (;;) {
+		size_t seg = 0;
+		while (i < n) {
+			size_t a = i;
+			while (i < n && b64_value[d[i]] >= 0)
+				i++;
+			dec_feed(b, d + a, i - a);
+			seg += i - a;
+			if (i + 1 < n && d[i] == '\\' && d[i + 1] == '/') {
+				dec_feed(b, (const unsigned char *)"/", 1);
+				seg++;
+				i += 2;
+				continue;
+			}
+			break;
+		}
+		if (i < n && d[i] == '=') {
+			while (i < n && d[i] == '=')
+				i++;
+			return i;
+		}
+		if (seg < B64_WRAP_MIN || seg % 4)
+			return i;
+		size_t j = i;
+		if (j + 1 < n && d[j] == '\\' && (d[j + 1] == 'n' || d[j + 1] == 'r')) {
+			j += d[j + 1] == 'r' && j + 3 < n && d[j + 2] == '\\' && d[j + 3] == 'n' ? 4 : 2;
+			if (j < n && b64_value[d[j]] >= 0) {
+				i = j;
+				continue;
+			}
+			return i;
+		}
+		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\'' ||
+		                 d[j] == ',' || d[j] == '\r'))
+			j++;
+		if (j >= n || d[j] != '\n')
+			return i;
+		j++;
+		while (j < n && (d[j] == ' ' || d[j] == '\t'))
+			j++;
+		if (j < n && (d[j] == '"' || d[j] == '\''))
+			j++;
+		if (!pure_line(d, n, j))
+			return i;
+		i = j;
+	}
+}
+
+/* 1 if the bytes hold a run of base64 long enough to be decoded again. */
+static int has_run(const unsigned char *d, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run = b64_value[d[i]] >= 0 ? run + 1 : 0;
+		if (run >= B64_MIN)
+			return 1;
+	}
+	return 0;
+}
+
+/* The key a value at `start` is assigned to on its line ("key: ", "KEY=", "\"key\": \""). */
+static size_t key_before(const unsigned char *d, size_t start, size_t *key_start)
+{
+	size_t k = start;
+	if (k && (d[k - 1] == '"' || d[k - 1] == '\''))
+		k--;
+	while (k && (d[k - 1] == ' ' || d[k - 1] == '\t'))
+		k--;
+	if (!k || (d[k - 1] != ':' && d[k - 1] != '='))
+		return 0;
+	k--;
+	while (k && (d[k - 1] == ' ' || d[k - 1] == '\t'))
+		k--;
+	if (k && (d[k - 1] == '"' || d[k - 1] == '\''))
+		k--;
+	size_t e = k;
+	while (k && e - k < B64_KEY_MAX &&
+	       (b64_value[d[k - 1]] >= 0 || d[k - 1] == '.') && d[k - 1] != '/' && d[k - 1] != '+')
+		k--;
+	*key_start = k;
+	return e - k;
+}
+
+/* 1 if the decoded value is one short line of printable ASCII that is not JSON. */
+static int short_line(const unsigned char *d, size_t n)
+{
+	if (!n || n > B64_KEYED_MAX || d[0] == '{' || d[0] == '[')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (d[i] < 0x20 || d[i] > 0x7e)
+			return (d[i] == '\n' || d[i] == '\r') && i + 2 >= n && (i + 1 == n || d[i + 1] == '\n');
+	return 1;
+}
+
+struct b64_scan {
+	struct scan_ctx *ctx;
+	const char *path;
+	const unsigned char *d;
+	size_t n;
+	unsigned depth;
+	size_t line, line_off; /* line of line_off (offsets only grow) */
+	struct membuf out, keyed;
+	size_t chars;          /* characters of the run just read */
+	int stop;              /* a budget ran out: nothing more is decoded */
+};
+
+static size_t line_of(struct b64_scan *s, size_t off)
+{
+	const unsigned char *p = s->d + s->line_off, *e = s->d + off;
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		s->line++;
+		p++;
+	}
+	s->line_off = off;
+	return s->line;
+}
+
+/* Scans what the run at `start` decoded to (s->out) if it can matter. */
+static int run_scan(struct b64_scan *s, size_t start)
+{
+	if (s->chars < B64_MIN)
+		return 0;
+	const unsigned char *emit = s->out.data;
+	size_t elen = s->out.len;
+	int container = unpack_is_container(emit, elen);
+	size_t ks, kl;
+	if (!container && short_line(emit, elen) && (kl = key_before(s->d, start, &ks)) > 0) {
+		s->keyed.len = 0;
+		membuf_append(&s->keyed, s->d + ks, kl);
+		membuf_append(&s->keyed, (const unsigned char *)": ", 2);
+		membuf_append(&s->keyed, emit, elen);
+		emit = s->keyed.data;
+		elen = s->keyed.len;
+	}
+	if (!container && !detect_may_match(emit, elen) && !has_run(emit, elen))
+		return 0;
+
+	char name[40];
+	snprintf(name, sizeof(name), "base64@L%zu", line_of(s, start));
+	char *inner = unpack_member_path(s->path, name, strlen(name));
+	int rc = 0;
+	if (s->depth >= s->ctx->limits->archive_depth) {
+		char what[96];
+		snprintf(what, sizeof(what), "base64 nested %u levels deep, not decoded", s->depth);
+		unpack_report_limit(s->ctx, inner, UNPACK_LIMIT_DEPTH, what);
+		s->stop = 1;
+		goto done;
+	}
+	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, 0, s->chars, elen);
+	if (l != UNPACK_OK) {
+		unpack_report_limit(s->ctx, inner, l, "base64-decoded content");
+		s->stop = 1;
+		goto done;
+	}
+	s->ctx->inflated += elen;
+	/* content handed on is NUL-terminated, like every source's */
+	unsigned char *copy = xmalloc(elen + 1);
+	memcpy(copy, emit, elen);
+	copy[elen] = '\0';
+	rc = pipeline_scan_member(s->ctx, inner, copy, elen, s->depth + 1);
+	free(copy);
+done:
+	free(inner);
+	return rc;
+}
+
+int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                  unsigned depth)
+{
+	struct b64_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .line = 1};
+	int rc = 0;
+	pthread_once(&table_once, table_init);
+	/* Runs are found by looking at every B64_MIN-th byte: one outside the class rules
+	 * out every run through it; backwards from one inside finds where a run may start.
+	 * `good` bytes from i on are known to be in the class. */
+	size_t i = 0, good = 0;
+	while (!s.stop && i + B64_MIN <= len) {
+		size_t j = i + B64_MIN - 1;
+		if (!b64_class[data[j]]) {
+			i = j + 1;
+			good = 0;
+			continue;
+		}
+		while (j > i + good && b64_class[data[j - 1]])
+			j--;
+		if (j > i + good) {
+			good = i + B64_MIN - j;
+			i = j;
+			continue;
+		}
+		struct b64_dec dec = {.out = &s.out};
+		s.out.len = 0;
+		size_t end = run_read(data, len, i, &dec);
+		dec_finish(&dec);
+		s.chars = dec.chars;
+		if (run_scan(&s, i) < 0) {
+			rc = -1;
+			break;
+		}
+		good = 0;
+		if (end < len && data[end] == '\\')
+			i = end + 2; /* an escape ends the run; a run may start right after it */
+		else if (end < len && b64_class[data[end]])
+			i = end;     /* after padding: the next run may start at once */
+		else
+			i = end + 1;
+	}
+	membuf_free(&s.out);
+	membuf_free(&s.keyed);
+	return rc;
+}
