@@ -42,22 +42,6 @@ static void table_init(void)
 		b64_class[c] = b64_value[c] >= 0 || c == '\\';
 }
 
-/* 1 if d[j..] is a line of base64 to its end (padding, a closing quote or comma allowed). */
-static int pure_line(const unsigned char *d, size_t n, size_t j)
-{
-	size_t k = j;
-	while (k < n && (b64_value[d[k]] >= 0 || (d[k] == '\\' && k + 1 < n && d[k + 1] == '/')))
-		k += d[k] == '\\' ? 2 : 1;
-	if (k == j)
-		return 0;
-	while (k < n && d[k] == '=')
-		k++;
-	while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\'' || d[k] == ',' ||
-	                 d[k] == '\r'))
-		k++;
-	return k == n || d[k] == '\n';
-}
-
 /* The decoder: characters are fed in spans as the run is read, bytes come out in `out`. */
 struct b64_dec {
 	struct membuf *out;
@@ -66,24 +50,44 @@ struct b64_dec {
 	size_t chars; /* characters fed */
 };
 
-static void dec_feed(struct b64_dec *b, const unsigned char *c, size_t n)
+/* Decodes the alphabet characters from d[i] on; returns where they end. */
+static size_t dec_span(struct b64_dec *b, const unsigned char *d, size_t i, size_t n)
 {
-	size_t need = b->out->len + n / 4 * 3 + 3;
-	if (need > b->out->cap)
-		membuf_reserve(b->out, need > b->out->cap * 2 ? need : b->out->cap * 2);
-	unsigned char *o = b->out->data + b->out->len;
-	for (size_t i = 0; i < n; i++) {
-		b->acc = b->acc << 6 | (uint32_t)b64_value[c[i]];
-		if (++b->k == 4) {
-			*o++ = (unsigned char)(b->acc >> 16);
-			*o++ = (unsigned char)(b->acc >> 8);
-			*o++ = (unsigned char)b->acc;
-			b->k = 0;
-			b->acc = 0;
+	for (;;) {
+		size_t lim = n - i > 65536 ? i + 65536 : n, a = i;
+		size_t need = b->out->len + (lim - i) / 4 * 3 + 3;
+		if (need > b->out->cap)
+			membuf_reserve(b->out, need > b->out->cap * 2 ? need : b->out->cap * 2);
+		unsigned char *o = b->out->data + b->out->len;
+		uint32_t acc = b->acc;
+		unsigned k = b->k;
+		for (; i < lim; i++) {
+			int v = b64_value[d[i]];
+			if (v < 0)
+				break;
+			acc = acc << 6 | (uint32_t)v;
+			if (++k == 4) {
+				o[0] = (unsigned char)(acc >> 16);
+				o[1] = (unsigned char)(acc >> 8);
+				o[2] = (unsigned char)acc;
+				o += 3;
+				k = 0;
+				acc = 0;
+			}
 		}
+		b->acc = acc;
+		b->k = k;
+		b->out->len = (size_t)(o - b->out->data);
+		b->chars += i - a;
+		if (i < lim || i == n)
+			return i;
 	}
-	b->out->len = (size_t)(o - b->out->data);
-	b->chars += n;
+}
+
+static void dec_feed_slash(struct b64_dec *b)
+{
+	static const unsigned char slash[] = "/";
+	dec_span(b, slash, 0, 1);
 }
 
 /* The partial last group: 2 or 3 characters give 1 or 2 bytes; a lone one is dropped. */
@@ -100,6 +104,37 @@ static void dec_finish(struct b64_dec *b)
 	}
 }
 
+/* Decodes one line's part of a run (alphabet characters and "\\/") from *i; returns its length. */
+static size_t seg_read(struct b64_dec *b, const unsigned char *d, size_t n, size_t *i)
+{
+	size_t seg = 0, k = *i;
+	while (k < n) {
+		size_t a = k;
+		k = dec_span(b, d, k, n);
+		seg += k - a;
+		if (k + 1 < n && d[k] == '\\' && d[k + 1] == '/') {
+			dec_feed_slash(b);
+			seg++;
+			k += 2;
+			continue;
+		}
+		break;
+	}
+	*i = k;
+	return seg;
+}
+
+/* 1 if only padding, a closing quote or comma and spaces stand between k and the line's end. */
+static int line_ends(const unsigned char *d, size_t n, size_t k)
+{
+	while (k < n && d[k] == '=')
+		k++;
+	while (k < n && (d[k] == ' ' || d[k] == '\t' || d[k] == '"' || d[k] == '\'' || d[k] == ',' ||
+	                 d[k] == '\r'))
+		k++;
+	return k == n || d[k] == '\n';
+}
+
 /*
  * Reads and decodes the run starting at i; returns where it ends. A line goes
  * on on the next when it is long, a multiple of 4 and unpadded, and the next
@@ -108,22 +143,8 @@ static void dec_finish(struct b64_dec *b)
  */
 static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_dec *b)
 {
+	size_t seg = seg_read(b, d, n, &i);
 	for (;;) {
-		size_t seg = 0;
-		while (i < n) {
-			size_t a = i;
-			while (i < n && b64_value[d[i]] >= 0)
-				i++;
-			dec_feed(b, d + a, i - a);
-			seg += i - a;
-			if (i + 1 < n && d[i] == '\\' && d[i + 1] == '/') {
-				dec_feed(b, (const unsigned char *)"/", 1);
-				seg++;
-				i += 2;
-				continue;
-			}
-			break;
-		}
 		if (i < n && d[i] == '=') {
 			while (i < n && d[i] == '=')
 				i++;
@@ -134,11 +155,11 @@ static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_de
 		size_t j = i;
 		if (j + 1 < n && d[j] == '\\' && (d[j + 1] == 'n' || d[j + 1] == 'r')) {
 			j += d[j + 1] == 'r' && j + 3 < n && d[j + 2] == '\\' && d[j + 3] == 'n' ? 4 : 2;
-			if (j < n && b64_value[d[j]] >= 0) {
-				i = j;
-				continue;
-			}
-			return i;
+			if (j >= n || b64_value[d[j]] < 0)
+				return i;
+			i = j;
+			seg = seg_read(b, d, n, &i);
+			continue;
 		}
 		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\'' ||
 		                 d[j] == ',' || d[j] == '\r'))
@@ -150,9 +171,18 @@ static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_de
 			j++;
 		if (j < n && (d[j] == '"' || d[j] == '\''))
 			j++;
-		if (!pure_line(d, n, j))
+		if (j >= n || b64_value[d[j]] < 0)
 			return i;
-		i = j;
+		/* the next line belongs to the run only if it is base64 to its end */
+		struct b64_dec keep = *b;
+		size_t keep_len = b->out->len, e = j, s2 = seg_read(b, d, n, &e);
+		if (!line_ends(d, n, e)) {
+			*b = keep;
+			b->out->len = keep_len;
+			return i;
+		}
+		i = e;
+		seg = s2;
 	}
 }
 
