@@ -7,6 +7,7 @@
  * it must be lenient (wrapped, unpadded, truncated) and never fail.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 #include "detect/detect.h"
 #include "unpack/unpack.h"
 #include "unpack/unpack_int.h"
+
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
 
 /* The shortest run decoded: 27 characters hold 20 bytes, an AWS access key id. */
 #define B64_MIN 27
@@ -26,21 +31,10 @@
 
 /* 0..63 for both alphabets ('+' and '-' are 62, '/' and '_' 63); -1 otherwise */
 static signed char b64_value[256];
-/* 1 for what a run may hold when skipping: the alphabets and '\' (for "\/" in JSON) */
+/* 1 for what a run may hold when looking for runs: the alphabets and '\' ("\/" in JSON) */
 static unsigned char b64_class[256];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
-static void table_init(void)
-{
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	memset(b64_value, -1, sizeof(b64_value));
-	for (int i = 0; i < 64; i++)
-		b64_value[(unsigned char)abc[i]] = (signed char)i;
-	b64_value['-'] = 62;
-	b64_value['_'] = 63;
-	for (int c = 0; c < 256; c++)
-		b64_class[c] = b64_value[c] >= 0 || c == '\\';
-}
 
 /* The decoder: characters are fed in spans as the run is read, bytes come out in `out`. */
 struct b64_dec {
@@ -304,46 +298,175 @@ done:
 	return rc;
 }
 
+/*
+ * Finding runs: 64 bytes at a time, first a cheap mask of common separators
+ * (space, newline, quote, comma, dot: never in a run), and only where 27 bytes
+ * go without one, the exact class mask. `chain` keeps the bits that start 27
+ * set bits in a row; runs across blocks are carried in `run`.
+ */
+static inline uint64_t chain(uint64_t m)
+{
+	uint64_t r = m & m >> 1;
+	r &= r >> 2;
+	r &= r >> 4;
+	r &= r >> 8;
+	return r & r >> (B64_MIN - 16);
+}
+
+/* Where a run of B64_MIN starts given mask m at p and `run` set bytes before it; 0 if none. */
+static inline int run_at(uint64_t m, size_t run, size_t p, size_t *at)
+{
+	size_t lead = m == ~0ull ? 64 : (size_t)__builtin_ctzll(~m);
+	uint64_t r;
+	if (run + lead >= B64_MIN) {
+		*at = p - run;
+		return 1;
+	}
+	if ((r = chain(m)) != 0) {
+		*at = p + (size_t)__builtin_ctzll(r);
+		return 1;
+	}
+	return 0;
+}
+
+static inline size_t trailing_run(uint64_t m, size_t run)
+{
+	return m == ~0ull ? run + 64 : (size_t)__builtin_clzll(~m);
+}
+
+static uint64_t table_mask(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < 64; i++)
+		m |= (uint64_t)b64_class[d[i]] << i;
+	return m;
+}
+
+static uint64_t table_seps(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < 64; i++)
+		m |= (uint64_t)(d[i] == ' ' || d[i] == '\n' || d[i] == '"' || d[i] == ',' || d[i] == '.') << i;
+	return m;
+}
+
+/* The start of the first run of B64_MIN class bytes at or after p (d[p - 1] is not in
+ * one), or n. */
+#define FIND_RUN(name, attr, seps, mask)                                                       \
+	attr static size_t name(const unsigned char *d, size_t n, size_t p)                        \
+	{                                                                                          \
+		size_t run = 0, at; /* bytes before p that may be in the class (may over-count) */     \
+		unsigned char pad[64];                                                                 \
+		while (p < n) {                                                                        \
+			const unsigned char *b = d + p;                                                    \
+			size_t avail = n - p;                                                              \
+			if (avail < 64) {                                                                  \
+				memset(pad, 0, sizeof(pad));                                                   \
+				memcpy(pad, b, avail);                                                         \
+				b = pad;                                                                       \
+			}                                                                                  \
+			uint64_t maybe = ~seps(b);                                                         \
+			if (run_at(maybe, run, p, &at)) {                                                  \
+				size_t exact = 0;                                                              \
+				while (exact < run && b64_class[d[p - 1 - exact]])                             \
+					exact++;                                                                   \
+				uint64_t m = mask(b);                                                          \
+				if (run_at(m, exact, p, &at))                                                  \
+					return at < n ? at : n;                                                    \
+				run = trailing_run(m, exact);                                                  \
+			} else {                                                                           \
+				run = trailing_run(maybe, run);                                                \
+			}                                                                                  \
+			p += avail < 64 ? avail : 64;                                                      \
+		}                                                                                      \
+		return n;                                                                              \
+	}
+
+FIND_RUN(find_run_table, , table_seps, table_mask)
+
+#ifdef __x86_64__
+#define AVX2 __attribute__((target("avx2")))
+AVX2 static inline uint64_t avx2_mask(const unsigned char *d)
+{
+	const __m256i a = _mm256_set1_epi8('a'), z = _mm256_set1_epi8(25),
+	              zero = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9),
+	              up = _mm256_set1_epi8(0x20);
+	uint64_t m = 0;
+	for (int k = 0; k < 2; k++) {
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
+		__m256i l = _mm256_sub_epi8(_mm256_or_si256(c, up), a);
+		__m256i dg = _mm256_sub_epi8(c, zero);
+		__m256i in = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(l, z), l),
+		                             _mm256_cmpeq_epi8(_mm256_min_epu8(dg, nine), dg));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('+')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\\')));
+		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(in) << (32 * k);
+	}
+	return m;
+}
+
+AVX2 static inline uint64_t avx2_seps(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (int k = 0; k < 2; k++) {
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
+		__m256i s = _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8(' ')),
+		                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('"')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8(',')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('.')));
+		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(s) << (32 * k);
+	}
+	return m;
+}
+
+FIND_RUN(find_run_avx2, AVX2, avx2_seps, avx2_mask)
+#endif
+
+static size_t (*find_run)(const unsigned char *d, size_t n, size_t p) = find_run_table;
+
+static void table_init(void)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	memset(b64_value, -1, sizeof(b64_value));
+	for (int i = 0; i < 64; i++)
+		b64_value[(unsigned char)abc[i]] = (signed char)i;
+	b64_value['-'] = 62;
+	b64_value['_'] = 63;
+	for (int c = 0; c < 256; c++)
+		b64_class[c] = b64_value[c] >= 0 || c == '\\';
+#ifdef __x86_64__
+	if (__builtin_cpu_supports("avx2"))
+		find_run = find_run_avx2;
+#endif
+}
+
 int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                   unsigned depth)
 {
 	struct b64_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .line = 1};
 	int rc = 0;
 	pthread_once(&table_once, table_init);
-	/* Runs are found by looking at every B64_MIN-th byte: one outside the class rules
-	 * out every run through it; backwards from one inside finds where a run may start.
-	 * `good` bytes from i on are known to be in the class. */
-	size_t i = 0, good = 0;
-	while (!s.stop && i + B64_MIN <= len) {
-		size_t j = i + B64_MIN - 1;
-		if (!b64_class[data[j]]) {
-			i = j + 1;
-			good = 0;
-			continue;
-		}
-		while (j > i + good && b64_class[data[j - 1]])
-			j--;
-		if (j > i + good) {
-			good = i + B64_MIN - j;
-			i = j;
-			continue;
-		}
+	size_t p = 0, at;
+	while (!s.stop && p < len && (at = find_run(data, len, p)) < len) {
 		struct b64_dec dec = {.out = &s.out};
 		s.out.len = 0;
-		size_t end = run_read(data, len, i, &dec);
+		size_t end = run_read(data, len, at, &dec);
 		dec_finish(&dec);
 		s.chars = dec.chars;
-		if (run_scan(&s, i) < 0) {
+		if (run_scan(&s, at) < 0) {
 			rc = -1;
 			break;
 		}
-		good = 0;
 		if (end < len && data[end] == '\\')
-			i = end + 2; /* an escape ends the run; a run may start right after it */
+			p = end + 2; /* an escape ends the run; a run may start right after it */
 		else if (end < len && b64_class[data[end]])
-			i = end;     /* after padding: the next run may start at once */
+			p = end;     /* after padding: the next run may start at once */
 		else
-			i = end + 1;
+			p = end + 1;
 	}
 	membuf_free(&s.out);
 	membuf_free(&s.keyed);

@@ -98,15 +98,15 @@ struct transcode {
 	unsigned char *out;
 	size_t len;
 	size_t replaced; /* lone surrogates and code points out of range, each now U+FFFD */
-	size_t trailing; /* bytes left over at the end (odd length) */
+	size_t trailing; /* bytes of a truncated last unit (odd length), also U+FFFD */
 };
 
-/* Transcodes to UTF-8 into t->out (at most 3 bytes per 2 in; 4 per 4). */
+/* Transcodes to UTF-8 into t->out (at most 3 bytes per 2 in; 4 per 4; 3 for a truncated unit). */
 static void transcode(enum unpack_text enc, const unsigned char *d, size_t n, struct transcode *t)
 {
 	int be = enc == UNPACK_TEXT_UTF16BE || enc == UNPACK_TEXT_UTF32BE;
 	size_t unit = enc == UNPACK_TEXT_UTF32LE || enc == UNPACK_TEXT_UTF32BE ? 4 : 2, i = 0;
-	t->out = xmalloc(n / 2 * 3 + 1);
+	t->out = xmalloc(n / 2 * 3 + 4); /* + U+FFFD for a truncated last unit, + NUL */
 	t->len = t->replaced = 0;
 	while (i + unit <= n) {
 		const unsigned char *p = d + i;
@@ -136,16 +136,22 @@ static void transcode(enum unpack_text enc, const unsigned char *d, size_t n, st
 		t->len += put_utf8(t->out + t->len, c);
 	}
 	t->trailing = n - i;
+	if (t->trailing)
+		t->len += put_utf8(t->out + t->len, 0xfffd);
 }
 
 /* An informational finding naming what could not be transcoded (the text is scanned anyway). */
 static void report_invalid(struct scan_ctx *ctx, const char *path, enum unpack_text enc,
                            const struct transcode *t)
 {
-	char *msg = xasprintf("%s text with %zu invalid code unit%s (lone surrogates or values out of "
-	                      "range, scanned as U+FFFD)%s.",
-	                      enc_names[enc], t->replaced, t->replaced == 1 ? "" : "s",
-	                      t->trailing ? " and a truncated last character (odd length)" : "");
+	char replaced[96] = "";
+	if (t->replaced)
+		snprintf(replaced, sizeof(replaced), "%zu invalid code unit%s (lone surrogates or values "
+		         "out of range)", t->replaced, t->replaced == 1 ? "" : "s");
+	char *msg = xasprintf("%s text with %s%s%s: scanned with U+FFFD in %s place.", enc_names[enc],
+	                      replaced, t->replaced && t->trailing ? " and " : "",
+	                      t->trailing ? "a truncated last character (odd length)" : "",
+	                      t->replaced + (t->trailing != 0) == 1 ? "its" : "their");
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "encoding", enc_names[enc]);
 	cJSON_AddNumberToObject(d, "replaced", (double)t->replaced);
