@@ -191,3 +191,14 @@ teardown() { teardown_tmp; }
 	run git config --global core.hooksPath
 	assert_status 1
 }
+
+@test "a commit of a state saved by PowerShell as UTF-16 is rejected on its transcoded text" {
+	state_json | iconv -f UTF-8 -t UTF-16 >backup.json
+	git add backup.json
+	run git commit -q -m "add backup"
+	assert_status 1
+	assert_output_contains "tf-state"
+	assert_output_contains "backup.json!utf-16le"
+	[[ $(git log --oneline | wc -l) -eq 1 ]]
+	[[ $(git diff --cached --name-only) == backup.json ]]
+}
