@@ -35,6 +35,136 @@ static signed char b64_value[256];
 static unsigned char b64_class[256];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Finding runs: 64 bytes at a time, first a cheap mask of common separators
+ * (space, newline, quote, comma, dot: never in a run), and only where 27 bytes
+ * go without one, the exact class mask. `chain` keeps the bits that start 27
+ * set bits in a row; runs across blocks are carried in `run`.
+ */
+static inline uint64_t chain(uint64_t m)
+{
+	uint64_t r = m & m >> 1;
+	r &= r >> 2;
+	r &= r >> 4;
+	r &= r >> 8;
+	return r & r >> (B64_MIN - 16);
+}
+
+/* Where a run of B64_MIN starts given mask m at p and `run` set bytes before it; 0 if none. */
+static inline int run_at(uint64_t m, size_t run, size_t p, size_t *at)
+{
+	size_t lead = m == ~0ull ? 64 : (size_t)__builtin_ctzll(~m);
+	uint64_t r;
+	if (run + lead >= B64_MIN) {
+		*at = p - run;
+		return 1;
+	}
+	if ((r = chain(m)) != 0) {
+		*at = p + (size_t)__builtin_ctzll(r);
+		return 1;
+	}
+	return 0;
+}
+
+static inline size_t trailing_run(uint64_t m, size_t run)
+{
+	return m == ~0ull ? run + 64 : (size_t)__builtin_clzll(~m);
+}
+
+static uint64_t table_mask(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < 64; i++)
+		m |= (uint64_t)b64_class[d[i]] << i;
+	return m;
+}
+
+static uint64_t table_seps(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < 64; i++)
+		m |= (uint64_t)(d[i] == ' ' || d[i] == '\n' || d[i] == '"' || d[i] == ',' || d[i] == '.') << i;
+	return m;
+}
+
+/* The start of the first run of B64_MIN class bytes at or after p (d[p - 1] is not in
+ * one), or n. */
+#define FIND_RUN(name, attr, seps, mask)                                                       \
+	attr static size_t name(const unsigned char *d, size_t n, size_t p)                        \
+	{                                                                                          \
+		size_t run = 0, at; /* bytes before p that may be in the class (may over-count) */     \
+		unsigned char pad[64];                                                                 \
+		while (p < n) {                                                                        \
+			const unsigned char *b = d + p;                                                    \
+			size_t avail = n - p;                                                              \
+			if (avail < 64) {                                                                  \
+				memset(pad, 0, sizeof(pad));                                                   \
+				memcpy(pad, b, avail);                                                         \
+				b = pad;                                                                       \
+			}                                                                                  \
+			uint64_t maybe = ~seps(b);                                                         \
+			if (run_at(maybe, run, p, &at)) {                                                  \
+				size_t exact = 0;                                                              \
+				while (exact < run && b64_class[d[p - 1 - exact]])                             \
+					exact++;                                                                   \
+				uint64_t m = mask(b);                                                          \
+				if (run_at(m, exact, p, &at))                                                  \
+					return at < n ? at : n;                                                    \
+				run = trailing_run(m, exact);                                                  \
+			} else {                                                                           \
+				run = trailing_run(maybe, run);                                                \
+			}                                                                                  \
+			p += avail < 64 ? avail : 64;                                                      \
+		}                                                                                      \
+		return n;                                                                              \
+	}
+
+FIND_RUN(find_run_table, , table_seps, table_mask)
+
+#ifdef __x86_64__
+#define AVX2 __attribute__((target("avx2")))
+AVX2 static inline uint64_t avx2_mask(const unsigned char *d)
+{
+	const __m256i a = _mm256_set1_epi8('a'), z = _mm256_set1_epi8(25),
+	              zero = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9),
+	              up = _mm256_set1_epi8(0x20);
+	uint64_t m = 0;
+	for (int k = 0; k < 2; k++) {
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
+		__m256i l = _mm256_sub_epi8(_mm256_or_si256(c, up), a);
+		__m256i dg = _mm256_sub_epi8(c, zero);
+		__m256i in = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(l, z), l),
+		                             _mm256_cmpeq_epi8(_mm256_min_epu8(dg, nine), dg));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('+')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_')));
+		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\\')));
+		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(in) << (32 * k);
+	}
+	return m;
+}
+
+AVX2 static inline uint64_t avx2_seps(const unsigned char *d)
+{
+	uint64_t m = 0;
+	for (int k = 0; k < 2; k++) {
+		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
+		__m256i s = _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8(' ')),
+		                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('"')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8(',')));
+		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('.')));
+		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(s) << (32 * k);
+	}
+	return m;
+}
+
+FIND_RUN(find_run_avx2, AVX2, avx2_seps, avx2_mask)
+#endif
+
+static size_t (*find_run)(const unsigned char *d, size_t n, size_t p) = find_run_table;
+
 
 /* The decoder: characters are fed in spans as the run is read, bytes come out in `out`. */
 struct b64_dec {
@@ -180,18 +310,6 @@ static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_de
 	}
 }
 
-/* 1 if the bytes hold a run of base64 long enough to be decoded again. */
-static int has_run(const unsigned char *d, size_t n)
-{
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		run = b64_value[d[i]] >= 0 ? run + 1 : 0;
-		if (run >= B64_MIN)
-			return 1;
-	}
-	return 0;
-}
-
 /* The key a value at `start` is assigned to on its line ("key: ", "KEY=", "\"key\": \""). */
 static size_t key_before(const unsigned char *d, size_t start, size_t *key_start)
 {
@@ -266,7 +384,8 @@ static int run_scan(struct b64_scan *s, size_t start)
 		emit = s->keyed.data;
 		elen = s->keyed.len;
 	}
-	if (!container && !detect_may_match(emit, elen) && !has_run(emit, elen))
+	if (!container && !detect_may_match(emit, elen) &&
+	    find_run(emit, elen, 0) == elen /* not base64 again */)
 		return 0;
 
 	char name[40];
@@ -298,135 +417,6 @@ done:
 	return rc;
 }
 
-/*
- * Finding runs: 64 bytes at a time, first a cheap mask of common separators
- * (space, newline, quote, comma, dot: never in a run), and only where 27 bytes
- * go without one, the exact class mask. `chain` keeps the bits that start 27
- * set bits in a row; runs across blocks are carried in `run`.
- */
-static inline uint64_t chain(uint64_t m)
-{
-	uint64_t r = m & m >> 1;
-	r &= r >> 2;
-	r &= r >> 4;
-	r &= r >> 8;
-	return r & r >> (B64_MIN - 16);
-}
-
-/* Where a run of B64_MIN starts given mask m at p and `run` set bytes before it; 0 if none. */
-static inline int run_at(uint64_t m, size_t run, size_t p, size_t *at)
-{
-	size_t lead = m == ~0ull ? 64 : (size_t)__builtin_ctzll(~m);
-	uint64_t r;
-	if (run + lead >= B64_MIN) {
-		*at = p - run;
-		return 1;
-	}
-	if ((r = chain(m)) != 0) {
-		*at = p + (size_t)__builtin_ctzll(r);
-		return 1;
-	}
-	return 0;
-}
-
-static inline size_t trailing_run(uint64_t m, size_t run)
-{
-	return m == ~0ull ? run + 64 : (size_t)__builtin_clzll(~m);
-}
-
-static uint64_t table_mask(const unsigned char *d)
-{
-	uint64_t m = 0;
-	for (size_t i = 0; i < 64; i++)
-		m |= (uint64_t)b64_class[d[i]] << i;
-	return m;
-}
-
-static uint64_t table_seps(const unsigned char *d)
-{
-	uint64_t m = 0;
-	for (size_t i = 0; i < 64; i++)
-		m |= (uint64_t)(d[i] == ' ' || d[i] == '\n' || d[i] == '"' || d[i] == ',' || d[i] == '.') << i;
-	return m;
-}
-
-/* The start of the first run of B64_MIN class bytes at or after p (d[p - 1] is not in
- * one), or n. */
-#define FIND_RUN(name, attr, seps, mask)                                                       \
-	attr static size_t name(const unsigned char *d, size_t n, size_t p)                        \
-	{                                                                                          \
-		size_t run = 0, at; /* bytes before p that may be in the class (may over-count) */     \
-		unsigned char pad[64];                                                                 \
-		while (p < n) {                                                                        \
-			const unsigned char *b = d + p;                                                    \
-			size_t avail = n - p;                                                              \
-			if (avail < 64) {                                                                  \
-				memset(pad, 0, sizeof(pad));                                                   \
-				memcpy(pad, b, avail);                                                         \
-				b = pad;                                                                       \
-			}                                                                                  \
-			uint64_t maybe = ~seps(b);                                                         \
-			if (run_at(maybe, run, p, &at)) {                                                  \
-				size_t exact = 0;                                                              \
-				while (exact < run && b64_class[d[p - 1 - exact]])                             \
-					exact++;                                                                   \
-				uint64_t m = mask(b);                                                          \
-				if (run_at(m, exact, p, &at))                                                  \
-					return at < n ? at : n;                                                    \
-				run = trailing_run(m, exact);                                                  \
-			} else {                                                                           \
-				run = trailing_run(maybe, run);                                                \
-			}                                                                                  \
-			p += avail < 64 ? avail : 64;                                                      \
-		}                                                                                      \
-		return n;                                                                              \
-	}
-
-FIND_RUN(find_run_table, , table_seps, table_mask)
-
-#ifdef __x86_64__
-#define AVX2 __attribute__((target("avx2")))
-AVX2 static inline uint64_t avx2_mask(const unsigned char *d)
-{
-	const __m256i a = _mm256_set1_epi8('a'), z = _mm256_set1_epi8(25),
-	              zero = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9),
-	              up = _mm256_set1_epi8(0x20);
-	uint64_t m = 0;
-	for (int k = 0; k < 2; k++) {
-		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
-		__m256i l = _mm256_sub_epi8(_mm256_or_si256(c, up), a);
-		__m256i dg = _mm256_sub_epi8(c, zero);
-		__m256i in = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(l, z), l),
-		                             _mm256_cmpeq_epi8(_mm256_min_epu8(dg, nine), dg));
-		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('+')));
-		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')));
-		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-')));
-		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_')));
-		in = _mm256_or_si256(in, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\\')));
-		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(in) << (32 * k);
-	}
-	return m;
-}
-
-AVX2 static inline uint64_t avx2_seps(const unsigned char *d)
-{
-	uint64_t m = 0;
-	for (int k = 0; k < 2; k++) {
-		__m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(d + 32 * k));
-		__m256i s = _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8(' ')),
-		                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')));
-		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('"')));
-		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8(',')));
-		s = _mm256_or_si256(s, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('.')));
-		m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(s) << (32 * k);
-	}
-	return m;
-}
-
-FIND_RUN(find_run_avx2, AVX2, avx2_seps, avx2_mask)
-#endif
-
-static size_t (*find_run)(const unsigned char *d, size_t n, size_t p) = find_run_table;
 
 static void table_init(void)
 {
