@@ -26,6 +26,8 @@ packages=(build-essential pkg-config git python3 libgit2-dev libzip-dev libcjson
 	libclang-rt-14-dev valgrind zip unzip xz-utils bzip2 zstd time)
 # Archive tools the tests make fixtures with, including formats stateguard refuses.
 packages+=(p7zip-full cpio lz4 lzip ncompress)
+# Text tools the encoding tests make fixtures with (iconv, base64, gzip).
+packages+=(libc-bin coreutils gzip)
 # Ecosystem tests: smart-HTTP server, pre-commit framework, man page lint.
 packages+=(nginx fcgiwrap pre-commit mandoc)
 # Benchmarks (make bench): the plot of the ratios.
