@@ -1,10 +1,8 @@
 /*
- * base64: the base64 layer. Every run of base64 (standard or URL-safe, padded
- * or not, one line or wrapped: PEM/MIME columns, YAML block scalars, JSON
- * strings with \n escapes) long enough to hold a credential is decoded, and
- * what can matter (a container, anything the detectors' prefilter lets
- * through, more base64) is scanned as "<path>!base64@L<line>". Our own decoder:
- * it must be lenient (wrapped, unpadded, truncated) and never fail.
+ * base64: every run of base64 (either alphabet, padded or not, on one line or wrapped:
+ * PEM/MIME columns, YAML block scalars, JSON strings) long enough to hold a credential is
+ * decoded; what can matter (a container, what the detectors' prefilter lets through, more
+ * base64) is scanned as "<path>!base64@L<line>". Our own decoder: lenient, never failing.
  */
 #include <pthread.h>
 #include <stdint.h>

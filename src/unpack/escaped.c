@@ -1,9 +1,8 @@
 /*
- * escaped: the escaped-text layer. JSON carried behind escapes (a JSON string
- * value such as {"stdout": "{\n  \"version\": 4, ...}"}, a C/Go quoted string,
- * a pg_dump COPY field with \n, \t, \\, \NNN, \xHH) is unescaped and scanned as
- * "<path>!unescaped@L<line>". It is driven by the JSON gate's keys seen through
- * an escape, so content without such an anchor costs one memchr for '\'.
+ * escaped: JSON behind escapes (a JSON or C/Go string value, a pg_dump COPY field with
+ * \n, \t, \\, \NNN, \xHH) is unescaped and scanned as "<path>!unescaped@L<line>". It is
+ * driven by the JSON gate's keys seen through an escape (\"lineage, \n  "lineage), so
+ * content without such an anchor costs one memchr for '\'.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /*
  * unpack: recognises containers (zip, gzip, tar, xz, bzip2, zstd) by their
  * bytes and feeds each member back through the pipeline, within the budget of
- * struct scan_limits. Budget and corruption problems become archive-limit /
+ * struct scan_limits; the encoding layers (UTF-16/32, base64, escaped text) do
+ * the same with what they decode. Budget and corruption problems become archive-limit /
  * archive-corrupt findings (block): a container that cannot be read is never
  * treated as clean.
  */

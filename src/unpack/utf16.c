@@ -1,9 +1,8 @@
 /*
- * utf16: the text-encoding layer. UTF-16LE/BE (with a BOM, or without one when
- * every other byte of the first KiB is zero and the rest is ASCII text) and
- * UTF-32LE/BE (with a BOM) are transcoded to UTF-8 and scanned as
- * "<path>!utf-16le" etc. in place of the raw bytes. Our own transcoder, not
- * iconv: it must never fail on hostile input, only replace (U+FFFD) and count.
+ * utf16: the text-encoding layer. UTF-16LE/BE (with a BOM, or without one when every
+ * other byte of the first KiB is zero around ASCII text) and UTF-32LE/BE (with a BOM)
+ * are transcoded to UTF-8 and scanned as "<path>!utf-16le" etc. instead of the raw bytes.
+ * Our own transcoder, not iconv: hostile input must only be replaced (U+FFFD) and counted.
  */
 #include <stdio.h>
 #include <stdlib.h>
