@@ -155,7 +155,7 @@ static void base64_wrapped_and_indented_in_a_yaml_block_scalar_is_decoded(void *
 	/* 64 columns, indented 4, then an ordinary key */
 	char text[4096];
 	size_t o = (size_t)snprintf(text, sizeof(text), "kind: Backup\nspec:\n  state: |\n");
-	for (size_t i = 0; enc[i]; i += 64)
+	for (size_t i = 0, n = strlen(enc); i < n; i += 64)
 		o += (size_t)snprintf(text + o, sizeof(text) - o, "    %.64s\n", enc + i);
 	o += (size_t)snprintf(text + o, sizeof(text) - o, "  owner: ops\n");
 	struct scan s;
