@@ -21,11 +21,15 @@
 
 /* The shortest run decoded: 27 characters hold 20 bytes, an AWS access key id. */
 #define B64_MIN 27
-/* A line of at least this many characters (a multiple of 4, unpadded) may go on on the next. */
-#define B64_WRAP_MIN 32
+/* Wrapped runs: lines of this many characters (a multiple of 4; PEM 64, MIME 76). */
+#define B64_WRAP_MIN 48
+#define B64_WRAP_MAX 128
 /* A short one-line value is scanned with the key it was assigned to ("KEY: value"). */
 #define B64_KEYED_MAX 256
 #define B64_KEY_MAX 128
+/* Decoded values up to this size are gated in batches of about B64_BATCH_BYTES. */
+#define B64_BATCH_ITEM 4096
+#define B64_BATCH_BYTES (1u << 20)
 
 /* 0..63 for both alphabets ('+' and '-' are 62, '/' and '_' 63); -1 otherwise */
 static signed char b64_value[256];
@@ -251,48 +255,62 @@ static int line_ends(const unsigned char *d, size_t n, size_t k)
 	return k == n || d[k] == '\n';
 }
 
+/* 1 if a shorter line after full ones can end a wrapped run: padded, or not a lone
+ * character and not an all-lowercase word ("false", "true" after a hash are not). */
+static int last_line_ok(const unsigned char *d, size_t j, size_t e, size_t seg, size_t n)
+{
+	if (e < n && d[e] == '=')
+		return 1;
+	if (seg % 4 == 1)
+		return 0;
+	for (size_t k = j; k < e; k++)
+		if (d[k] < 'a' || d[k] > 'z')
+			return 1;
+	return 0;
+}
+
 /*
- * Reads and decodes the run starting at i; returns where it ends. A line goes
- * on on the next when it is long, a multiple of 4 and unpadded, and the next
- * line (after its indentation) is base64 to its end; or, in a string, after an
- * escaped "\n".
+ * Reads and decodes the run starting at i; returns where it ends. A run is
+ * wrapped when its first line is B64_WRAP_MIN..B64_WRAP_MAX characters (a
+ * multiple of 4, unpadded) and the next lines, after their indentation or an
+ * escaped "\n" in a string, are base64 to their end, as long as the first,
+ * and the last of them no longer.
  */
 static size_t run_read(const unsigned char *d, size_t n, size_t i, struct b64_dec *b)
 {
-	size_t seg = seg_read(b, d, n, &i);
+	size_t seg = seg_read(b, d, n, &i), width = seg;
 	for (;;) {
 		if (i < n && d[i] == '=') {
 			while (i < n && d[i] == '=')
 				i++;
 			return i;
 		}
-		if (seg < B64_WRAP_MIN || seg % 4)
+		if (seg != width || width < B64_WRAP_MIN || width > B64_WRAP_MAX || width % 4)
 			return i;
 		size_t j = i;
+		int escaped = 0;
 		if (j + 1 < n && d[j] == '\\' && (d[j + 1] == 'n' || d[j + 1] == 'r')) {
 			j += d[j + 1] == 'r' && j + 3 < n && d[j + 2] == '\\' && d[j + 3] == 'n' ? 4 : 2;
-			if (j >= n || b64_value[d[j]] < 0)
+			escaped = 1;
+		} else {
+			while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\'' ||
+			                 d[j] == ',' || d[j] == '\r'))
+				j++;
+			if (j >= n || d[j] != '\n')
 				return i;
-			i = j;
-			seg = seg_read(b, d, n, &i);
-			continue;
+			j++;
+			while (j < n && (d[j] == ' ' || d[j] == '\t'))
+				j++;
+			if (j < n && (d[j] == '"' || d[j] == '\''))
+				j++;
 		}
-		while (j < n && (d[j] == ' ' || d[j] == '\t' || d[j] == '"' || d[j] == '\'' ||
-		                 d[j] == ',' || d[j] == '\r'))
-			j++;
-		if (j >= n || d[j] != '\n')
-			return i;
-		j++;
-		while (j < n && (d[j] == ' ' || d[j] == '\t'))
-			j++;
-		if (j < n && (d[j] == '"' || d[j] == '\''))
-			j++;
 		if (j >= n || b64_value[d[j]] < 0)
 			return i;
-		/* the next line belongs to the run only if it is base64 to its end */
+		/* the next line belongs to the run only if it fits the wrapping */
 		struct b64_dec keep = *b;
 		size_t keep_len = b->out->len, e = j, s2 = seg_read(b, d, n, &e);
-		if (!line_ends(d, n, e)) {
+		int fits = s2 == width || (s2 < width && last_line_ok(d, j, e, s2, n));
+		if (!fits || (!escaped && !line_ends(d, n, e))) {
 			*b = keep;
 			b->out->len = keep_len;
 			return i;
@@ -336,6 +354,12 @@ static int short_line(const unsigned char *d, size_t n)
 	return 1;
 }
 
+/* A small decoded value waiting in the batch: its run and its bytes in the batch. */
+struct b64_pending {
+	size_t start, chars; /* the run: where it starts, its base64 characters */
+	size_t off, len;     /* the value in s->batch */
+};
+
 struct b64_scan {
 	struct scan_ctx *ctx;
 	const char *path;
@@ -346,6 +370,12 @@ struct b64_scan {
 	struct membuf out, keyed;
 	size_t chars;          /* characters of the run just read */
 	int stop;              /* a budget ran out: nothing more is decoded */
+	/* Small values are gated together: "{" then each value after a line break, so
+	 * one prefilter pass rules them all out (it lets through whatever it would let
+	 * through alone: the JSON gate is open, and lines stay apart). */
+	struct membuf batch;
+	struct b64_pending *pend;
+	size_t npend, pend_cap;
 };
 
 static size_t line_of(struct b64_scan *s, size_t off)
@@ -357,6 +387,56 @@ static size_t line_of(struct b64_scan *s, size_t off)
 	}
 	s->line_off = off;
 	return s->line;
+}
+
+/* Hands one decoded value of the run at `start` on, if it can matter (or `matters`). */
+static int value_scan(struct b64_scan *s, size_t start, size_t chars, const unsigned char *emit,
+                      size_t elen, int matters)
+{
+	if (!matters && !detect_may_match(emit, elen) &&
+	    find_run(emit, elen, 0) == elen /* not base64 again */)
+		return 0;
+	char name[40];
+	snprintf(name, sizeof(name), "base64@L%zu", line_of(s, start));
+	char *inner = unpack_member_path(s->path, name, strlen(name));
+	int rc = 0;
+	if (s->depth >= s->ctx->limits->archive_depth) {
+		char what[96];
+		snprintf(what, sizeof(what), "base64 nested %u levels deep, not decoded", s->depth);
+		unpack_report_limit(s->ctx, inner, UNPACK_LIMIT_DEPTH, what);
+		s->stop = 1;
+		goto done;
+	}
+	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, 0, chars, elen);
+	if (l != UNPACK_OK) {
+		unpack_report_limit(s->ctx, inner, l, "base64-decoded content");
+		s->stop = 1;
+		goto done;
+	}
+	s->ctx->inflated += elen;
+	/* content handed on is NUL-terminated, like every source's */
+	unsigned char *copy = xmalloc(elen + 1);
+	memcpy(copy, emit, elen);
+	copy[elen] = '\0';
+	rc = pipeline_scan_member(s->ctx, inner, copy, elen, s->depth + 1);
+	free(copy);
+done:
+	free(inner);
+	return rc;
+}
+
+/* Gates the batch at once; only if something may match are its values looked at one by one. */
+static int batch_flush(struct b64_scan *s)
+{
+	int rc = 0;
+	if (s->npend && (detect_may_match(s->batch.data, s->batch.len) ||
+	                 find_run(s->batch.data, s->batch.len, 0) < s->batch.len))
+		for (size_t i = 0; i < s->npend && rc == 0 && !s->stop; i++)
+			rc = value_scan(s, s->pend[i].start, s->pend[i].chars, s->batch.data + s->pend[i].off,
+			                s->pend[i].len, 0);
+	s->npend = 0;
+	s->batch.len = 0;
+	return rc;
 }
 
 /* Scans what the run at `start` decoded to (s->out) if it can matter. */
@@ -376,39 +456,25 @@ static int run_scan(struct b64_scan *s, size_t start)
 		emit = s->keyed.data;
 		elen = s->keyed.len;
 	}
-	if (!container && !detect_may_match(emit, elen) &&
-	    find_run(emit, elen, 0) == elen /* not base64 again */)
-		return 0;
-
-	char name[40];
-	snprintf(name, sizeof(name), "base64@L%zu", line_of(s, start));
-	char *inner = unpack_member_path(s->path, name, strlen(name));
-	int rc = 0;
-	if (s->depth >= s->ctx->limits->archive_depth) {
-		char what[96];
-		snprintf(what, sizeof(what), "base64 nested %u levels deep, not decoded", s->depth);
-		unpack_report_limit(s->ctx, inner, UNPACK_LIMIT_DEPTH, what);
-		s->stop = 1;
-		goto done;
+	/* containers, large values and the binary state/plan magic (which the prefilter
+	 * only sees at the very start) go on their own, after what is waiting */
+	if (container || elen > B64_BATCH_ITEM || (elen >= 6 && !memcmp(emit, "tfplan", 6)) ||
+	    (elen >= 7 && !memcmp(emit, "tfstate", 7))) {
+		if (batch_flush(s) < 0)
+			return -1;
+		return s->stop ? 0 : value_scan(s, start, s->chars, emit, elen, container);
 	}
-	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, 0, s->chars, elen);
-	if (l != UNPACK_OK) {
-		unpack_report_limit(s->ctx, inner, l, "base64-decoded content");
-		s->stop = 1;
-		goto done;
+	if (!s->batch.len)
+		membuf_append(&s->batch, (const unsigned char *)"{", 1);
+	membuf_append(&s->batch, (const unsigned char *)"\n", 1);
+	if (s->npend == s->pend_cap) {
+		s->pend_cap = s->pend_cap ? s->pend_cap * 2 : 64;
+		s->pend = xrealloc(s->pend, s->pend_cap * sizeof(*s->pend));
 	}
-	s->ctx->inflated += elen;
-	/* content handed on is NUL-terminated, like every source's */
-	unsigned char *copy = xmalloc(elen + 1);
-	memcpy(copy, emit, elen);
-	copy[elen] = '\0';
-	rc = pipeline_scan_member(s->ctx, inner, copy, elen, s->depth + 1);
-	free(copy);
-done:
-	free(inner);
-	return rc;
+	s->pend[s->npend++] = (struct b64_pending){start, s->chars, s->batch.len, elen};
+	membuf_append(&s->batch, emit, elen);
+	return s->batch.len >= B64_BATCH_BYTES ? batch_flush(s) : 0;
 }
-
 
 static void table_init(void)
 {
@@ -450,7 +516,11 @@ int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *d
 		else
 			p = end + 1;
 	}
+	if (rc == 0 && batch_flush(&s) < 0)
+		rc = -1;
 	membuf_free(&s.out);
 	membuf_free(&s.keyed);
+	membuf_free(&s.batch);
+	free(s.pend);
 	return rc;
 }
