@@ -464,8 +464,10 @@ static int run_scan(struct b64_scan *s, size_t start)
 			return -1;
 		return s->stop ? 0 : value_scan(s, start, s->chars, emit, elen, container);
 	}
-	if (!s->batch.len)
+	if (!s->batch.len) {
+		membuf_reserve(&s->batch, 4096); /* most blobs have a few short runs */
 		membuf_append(&s->batch, (const unsigned char *)"{", 1);
+	}
 	membuf_append(&s->batch, (const unsigned char *)"\n", 1);
 	if (s->npend == s->pend_cap) {
 		s->pend_cap = s->pend_cap ? s->pend_cap * 2 : 64;
