@@ -182,6 +182,21 @@ static size_t dec_span(struct b64_dec *b, const unsigned char *d, size_t i, size
 		uint32_t acc = b->acc;
 		unsigned k = b->k;
 		for (; i < lim; i++) {
+			/* whole groups of 4 while they last, then one character at a time */
+			while (k == 0 && i + 4 <= lim) {
+				int v0 = b64_value[d[i]], v1 = b64_value[d[i + 1]], v2 = b64_value[d[i + 2]],
+				    v3 = b64_value[d[i + 3]];
+				if ((v0 | v1 | v2 | v3) < 0)
+					break;
+				uint32_t g = (uint32_t)v0 << 18 | (uint32_t)v1 << 12 | (uint32_t)v2 << 6 | (uint32_t)v3;
+				o[0] = (unsigned char)(g >> 16);
+				o[1] = (unsigned char)(g >> 8);
+				o[2] = (unsigned char)g;
+				o += 3;
+				i += 4;
+			}
+			if (i >= lim)
+				break;
 			int v = b64_value[d[i]];
 			if (v < 0)
 				break;
