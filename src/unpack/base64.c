@@ -504,7 +504,9 @@ static void table_init(void)
 	b64_value['_'] = 63;
 	for (int c = 0; c < 256; c++)
 		b64_class[c] = b64_value[c] >= 0 || c == '\\';
-#ifdef __x86_64__
+#if defined(__x86_64__) && defined(SG_BASE64_PORTABLE) /* a test build of the portable twin */
+	(void)find_run_avx2;
+#elif defined(__x86_64__)
 	if (__builtin_cpu_supports("avx2"))
 		find_run = find_run_avx2;
 #endif
