@@ -32,6 +32,8 @@ packages+=(nginx fcgiwrap pre-commit mandoc git-lfs)
 packages+=(man-db procps)
 # make test-fresh: a minimal Debian root (debootstrap) to run ./install.sh && make test in.
 packages+=(debootstrap)
+# Text tools the encoding tests make fixtures with (iconv, base64, gzip).
+packages+=(libc-bin coreutils gzip)
 # Benchmarks (make bench): the plot of the ratios.
 packages+=(gnuplot-nox)
 # Releases (make dist, make deb, make test-package): Debian packaging and its checks.

@@ -363,6 +363,8 @@ def main():
         write(os.path.join(out, "fuzz_packread"), name, data)
     for name, data in lfs_pointers().items():
         write(os.path.join(out, "fuzz_lfs"), name, data)
+    for name, data in encodings().items():
+        write(os.path.join(out, "fuzz_encodings"), name, data)
 
 
 def lfs_pointers():
@@ -380,6 +382,29 @@ def lfs_pointers():
         "hawser": canon.replace(b"git-lfs.github.com", b"hawser.github.com"),
         "ext": ext,
         "no_size": v1 + b"oid sha256:" + oid.encode() + b"\n",
+    }
+
+
+def encodings():
+    """fuzz_encodings inputs: [layer: 0 utf16, 1 base64, 2 escaped, 3 pipeline] then text."""
+    import base64
+    st = state_v4()
+    esc = st.decode().replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+    return {
+        "utf16le_bom": b"\0" + b"\xff\xfe" + st.decode().encode("utf-16le"),
+        "utf16be_nobom": b"\0" + st.decode().encode("utf-16be"),
+        "utf32le_bom": b"\0" + b"\xff\xfe\0\0" + st.decode().encode("utf-32le"),
+        "utf16_lone": b"\0" + b"\xff\xfe" + b"\x00\xd8A\x00\x00\xdc\x01",
+        "b64_gzip": b"\1" + b"data:\n  tfstate: " + base64.b64encode(gzip.compress(st, mtime=0)) + b"\n",
+        "b64_wrapped": b"\1" + b"key: |\n" + b"".join(b"  " + l + b"\n" for l in
+                                                     base64.encodebytes(st).splitlines()),
+        "b64_json_escaped_nl": b"\1" + b'{"v": "' + base64.encodebytes(st).replace(b"\n", b"\\n") + b'"}',
+        "b64_nested": b"\1" + base64.b64encode(base64.b64encode(base64.b64encode(st))),
+        "b64_keyed": b"\1" + b"AWS_SECRET_ACCESS_KEY: " + base64.b64encode(b"hzlW4fT0vQ2kP9mXc8R1nB7sJ3yL6aE5dG0uK2iO") + b"\n",
+        "escaped_json": b"\2" + b'{"stdout": "' + esc.encode() + b'"}',
+        "escaped_copy": b"\3" + b"COPY s (id, data) FROM stdin;\n1\t" +
+                        st.replace(b"\\", b"\\\\").replace(b"\n", b"\\n") + b"\n\\.\n",
+        "escaped_octal": b"\2" + b'x = "{\\n \\"lineage\\": \\101\\x41\\u00e9\\ud83d\\ude00\\U0001F600"',
     }
 
 

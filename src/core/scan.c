@@ -1,7 +1,7 @@
 /*
  * scan: the default budgets and the calls layers use to hand content back to the
- * pipeline: inner content (scan_emit) and content too big to hold (scan_stream_*).
- * It knows no stage: the pipeline sets ctx->emit and ctx->stream.
+ * pipeline (scan_emit) and to ask the detectors (scan_stream_*, scan_may_match,
+ * scan_json_key_at). It knows no stage: the pipeline sets ctx->emit and ctx->detectors.
  */
 #include "core/scan.h"
 
@@ -29,14 +29,14 @@ int scan_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data,
 
 struct scan_stream *scan_stream_open(const struct scan_ctx *ctx)
 {
-	return ctx->stream ? ctx->stream->open() : NULL;
+	return ctx->detectors ? ctx->detectors->stream_open() : NULL;
 }
 
 void scan_stream_feed(const struct scan_ctx *ctx, struct scan_stream *s, const unsigned char *data,
                       size_t len)
 {
 	if (s)
-		ctx->stream->feed(s, data, len);
+		ctx->detectors->stream_feed(s, data, len);
 }
 
 void scan_stream_finish(struct scan_ctx *ctx, struct scan_stream *s, const char *path,
@@ -47,11 +47,21 @@ void scan_stream_finish(struct scan_ctx *ctx, struct scan_stream *s, const char 
 		                       "check: not examined", limit_key);
 		return;
 	}
-	ctx->stream->finish(s, ctx, path, size, limit_key, limit);
+	ctx->detectors->stream_finish(s, ctx, path, size, limit_key, limit);
 }
 
 void scan_stream_discard(const struct scan_ctx *ctx, struct scan_stream *s)
 {
 	if (s)
-		ctx->stream->discard(s);
+		ctx->detectors->stream_discard(s);
+}
+
+unsigned scan_may_match(const struct scan_ctx *ctx, const unsigned char *data, size_t len)
+{
+	return ctx->detectors ? ctx->detectors->may_match(data, len) : 1;
+}
+
+size_t scan_json_key_at(const struct scan_ctx *ctx, const unsigned char *p, size_t n)
+{
+	return ctx->detectors ? ctx->detectors->json_key_at(p, n) : 0;
 }

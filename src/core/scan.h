@@ -50,19 +50,26 @@ struct scan_siblings {
 struct scan_ctx;
 
 /*
- * Content too big to hold (an archive member above member_bytes, an LFS object above
- * file_bytes) is judged as it streams by the detectors' streaming checks, which the
- * pipeline installs (struct scan_stream_ops): a layer opens a stream, feeds every byte
- * in order, then finishes it (a blocking finding naming `limit_key` when the content
- * cannot be ruled out, else nothing) or discards it (no verdict: already reported).
+ * The detectors as the layers see them, installed by the pipeline (so that no layer
+ * calls into detect/):
+ * - content too big to hold (an archive member above member_bytes, an LFS object above
+ *   file_bytes) is judged as it streams: a layer opens a stream, feeds every byte in
+ *   order, then finishes it (a blocking finding naming `limit_key` when the content
+ *   cannot be ruled out, else nothing) or discards it (no verdict: already reported);
+ * - may_match: 0 when no detector family can match the bytes (a decoding layer need
+ *   not hand them on), else nonzero;
+ * - json_key_at: the length of a gate key of the JSON artifacts ("lineage", ...)
+ *   starting at p, just after its opening quote, else 0.
  */
 struct scan_stream;
-struct scan_stream_ops {
-	struct scan_stream *(*open)(void);
-	void (*feed)(struct scan_stream *s, const unsigned char *data, size_t len);
-	void (*finish)(struct scan_stream *s, struct scan_ctx *ctx, const char *path, uint64_t size,
-	               const char *limit_key, uint64_t limit);
-	void (*discard)(struct scan_stream *s);
+struct scan_detectors {
+	struct scan_stream *(*stream_open)(void);
+	void (*stream_feed)(struct scan_stream *s, const unsigned char *data, size_t len);
+	void (*stream_finish)(struct scan_stream *s, struct scan_ctx *ctx, const char *path,
+	                      uint64_t size, const char *limit_key, uint64_t limit);
+	void (*stream_discard)(struct scan_stream *s);
+	unsigned (*may_match)(const unsigned char *data, size_t len);
+	size_t (*json_key_at)(const unsigned char *p, size_t n);
 };
 
 /*
@@ -81,7 +88,7 @@ struct scan_ctx {
 	uint64_t held;               /* of those, bytes of members read whole (archive_bytes) */
 	size_t blob_first;           /* index in out of the current top-level blob's first finding */
 	scan_emit_fn emit;           /* set by the pipeline (pipeline_attach) */
-	const struct scan_stream_ops *stream; /* set by the pipeline (pipeline_attach) */
+	const struct scan_detectors *detectors; /* set by the pipeline (pipeline_attach) */
 	/* Git LFS (source/lfsstore.h, read by unpack/lfs.c): the store a hook reads objects from, and what an absent one
 	 * means; NULL: no LFS resolution (pointers are plain text). Read-only, shared by threads. */
 	const struct lfs_store *lfs;
@@ -96,14 +103,17 @@ struct scan_ctx {
 int scan_emit(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
               unsigned depth);
 
-/* The stream calls through ctx->stream. Without one (no pipeline behind the context),
- * open gives NULL, feed and discard do nothing, and finish reports the content as not
- * examined (a scan error): a layer never passes what nobody judged. */
+/* The calls through ctx->detectors. Without them (no pipeline behind the context) a
+ * stream opens as NULL, feed and discard do nothing and finish reports the content as
+ * not examined (a scan error): a layer never passes what nobody judged; may_match says
+ * 1 (hand everything on) and json_key_at 0. */
 struct scan_stream *scan_stream_open(const struct scan_ctx *ctx);
 void scan_stream_feed(const struct scan_ctx *ctx, struct scan_stream *s, const unsigned char *data,
                       size_t len);
 void scan_stream_finish(struct scan_ctx *ctx, struct scan_stream *s, const char *path,
                         uint64_t size, const char *limit_key, uint64_t limit);
 void scan_stream_discard(const struct scan_ctx *ctx, struct scan_stream *s);
+unsigned scan_may_match(const struct scan_ctx *ctx, const unsigned char *data, size_t len);
+size_t scan_json_key_at(const struct scan_ctx *ctx, const unsigned char *p, size_t n);
 
 #endif

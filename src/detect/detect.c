@@ -27,6 +27,15 @@ int name_is_backend_snapshot(const char *path)
 	       !strcmp(path, ".terraform/terraform.tfstate");
 }
 
+/* The file's own path when `path` names its transcoded text ("x.tfstate!utf-16le"), else NULL. */
+static char *name_of_text(const char *path)
+{
+	const char *bang = strrchr(path, '!');
+	if (!bang || strncmp(bang, "!utf-", 5))
+		return NULL;
+	return xstrndup(path, (size_t)(bang - path));
+}
+
 static int only_space(const unsigned char *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -91,7 +100,10 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 	memset(&b, 0, sizeof(b));
 	b.ctx = ctx;
 	b.path = path;
-	b.base = util_basename(path);
+	/* transcoded text (unpack/utf16.c) is still the file: its name rules apply */
+	char *name = name_of_text(path);
+	const char *npath = name ? name : path;
+	b.base = util_basename(npath);
 	b.data = data;
 	b.len = len;
 	b.depth = depth;
@@ -110,7 +122,7 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 	if (!strcmp(b.base, ".terraform.lock.hcl"))
 		b.pf &= ~(unsigned)(PF_HCL | PF_PARTIAL | PF_TOKENS);
 
-	int state_name = name_is_state(b.base, path);
+	int state_name = name_is_state(b.base, npath);
 	size_t i = 0;
 	while (i < b.len && (b.data[i] == ' ' || b.data[i] == '\t' || b.data[i] == '\r' ||
 	                     b.data[i] == '\n'))
@@ -149,5 +161,6 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
 	if (rc < 0)
 		finding_list_add_error(ctx->out, path, "internal error while examining this content");
 	cJSON_Delete(b.root);
+	free(name);
 	return rc;
 }

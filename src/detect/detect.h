@@ -22,6 +22,20 @@ int detect_blob(struct scan_ctx *ctx, const char *path, const unsigned char *dat
                 unsigned depth, int wrapped);
 
 /*
+ * The sound prefilter on its own, for layers that decode content (unpack/):
+ * 0 if no detector family can match the bytes (they need not be scanned), else
+ * nonzero. Cheap: one pass of the anchor matcher.
+ */
+unsigned detect_may_match(const unsigned char *data, size_t len);
+
+/*
+ * Length of a JSON key every JSON artifact has one of ("lineage", "format_version",
+ * "deployment", ...; the prefilter's JSON gate) starting at p, which is just after
+ * the key's opening quote; 0 if none. ASCII case is ignored, as Go does.
+ */
+size_t detect_json_key_at(const unsigned char *p, size_t n);
+
+/*
  * Content too large to read whole (above limits->file_bytes, or an archive
  * member above member_bytes) is checked by name, the streaming prefilter, the
  * token detectors over overlapping windows and a search for embedded state

@@ -18,8 +18,10 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
+#include "detect/detect.h"
 #include "detect/multimatch.h"
 
 /*
@@ -211,4 +213,22 @@ unsigned prefilter_run(const unsigned char *data, size_t len)
 	}
 	prefilter_feed(&pf, data, len);
 	return pf.flags & ~(unsigned)PF_INTERNAL;
+}
+
+unsigned detect_may_match(const unsigned char *data, size_t len)
+{
+	return prefilter_run(data, len);
+}
+
+size_t detect_json_key_at(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof(anchors) / sizeof(*anchors); i++) {
+		if (!(anchors[i].flag & PF_I_JSONKEY))
+			continue;
+		const char *k = anchors[i].s + 1; /* after the quote */
+		size_t kl = strlen(k);
+		if (kl <= n && !strncasecmp((const char *)p, k, kl))
+			return kl;
+	}
+	return 0;
 }

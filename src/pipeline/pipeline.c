@@ -30,7 +30,7 @@ static int pipeline_scan_content(struct scan_ctx *ctx, const char *path,
 	return rc;
 }
 
-/* The detectors' streaming checks, as layers see them (struct scan_stream is opaque). */
+/* The detectors as the layers see them (struct scan_stream is detect/'s stream, opaque). */
 static struct scan_stream *stream_open(void)
 {
 	return (struct scan_stream *)detect_stream_new();
@@ -52,13 +52,13 @@ static void stream_discard(struct scan_stream *s)
 	detect_stream_free((struct detect_stream *)s);
 }
 
-static const struct scan_stream_ops pipeline_stream = {stream_open, stream_feed, stream_finish,
-                                                       stream_discard};
+static const struct scan_detectors pipeline_detectors = {
+	stream_open, stream_feed, stream_finish, stream_discard, detect_may_match, detect_json_key_at};
 
 void pipeline_attach(struct scan_ctx *ctx)
 {
 	ctx->emit = pipeline_scan_content;
-	ctx->stream = &pipeline_stream;
+	ctx->detectors = &pipeline_detectors;
 }
 
 int pipeline_scan_blob(struct scan_ctx *ctx, const char *path, const unsigned char *data,

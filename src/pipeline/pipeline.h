@@ -14,7 +14,7 @@
 #include "core/scan.h"
 
 /* Installs the pipeline behind ctx: ctx->emit (inner content found by a layer) and
- * ctx->stream (the detectors' streaming checks, for content too big to hold). */
+ * ctx->detectors (what the layers may ask the detectors). */
 void pipeline_attach(struct scan_ctx *ctx);
 
 /*

@@ -62,6 +62,9 @@ const struct rule_info rules_catalog[] = {
 	{"archive-limit", "Archive budget exceeded",
 	 "Unpacking stopped at a configured limit (depth, bytes, members or ratio). Raise the limit "
 	 "in .stateguard.json \"limits\" if the archive is legitimate."},
+	{"text-encoding", "Invalid UTF-16/UTF-32 text",
+	 "UTF-16 or UTF-32 text held lone surrogates, values out of range or a truncated last "
+	 "character; it was scanned with U+FFFD in their place. Informational."},
 	{"scan-limit", "Content above a scan limit",
 	 "A blob or archive member was larger than a configured limit (parse_bytes, file_bytes, "
 	 "member_bytes) and the streaming checks could not rule an artifact out. Raise the limit in "

@@ -562,7 +562,7 @@ done:
 static char *la_entry_name(const struct la_state *s, struct archive_entry *e)
 {
 	if (s->f == UNPACK_LZ4 || s->f == UNPACK_LZIP || s->f == UNPACK_COMPRESS)
-		return unpack_stream_member_name(s->path);
+		return unpack_stream_member_name(s->path, s->f);
 	const char *n = archive_entry_pathname_utf8(e);
 	if (!n)
 		n = archive_entry_pathname(e);

@@ -328,6 +328,7 @@ const char *unpack_format_name(enum unpack_format f)
 	case UNPACK_LZIP: return "lzip";
 	case UNPACK_COMPRESS: return "compress (.Z)";
 	case UNPACK_LFS: return "Git LFS pointer";
+	case UNPACK_UTF16: return "UTF-16/32 text";
 	case UNPACK_ISO9660: return "ISO 9660";
 	case UNPACK_AR: return "ar";
 	case UNPACK_NONE: break;
@@ -454,7 +455,7 @@ static int sniff_iso9660(const unsigned char *d, size_t len)
 /* ---- openers ---- */
 
 /* The name a decompressed single stream gets: the base name without its compression suffix. */
-char *unpack_stream_member_name(const char *path)
+char *unpack_stream_member_name(const char *path, enum unpack_format f)
 {
 	static const char *sfx[][2] = {{".tgz", ".tar"}, {".taz", ".tar"}, {".gz", ""},
 	                               {".txz", ".tar"}, {".xz", ""},     {".tbz2", ".tar"},
@@ -468,7 +469,8 @@ char *unpack_stream_member_name(const char *path)
 		if (blen > slen && !strcasecmp(base + blen - slen, sfx[i][0]))
 			return xasprintf("%.*s%s", (int)(blen - slen), base, sfx[i][1]);
 	}
-	return xstrdup(*base ? base : "data");
+	/* no suffix to drop (e.g. decoded by a layer, "x!base64@L3"): name the format */
+	return xstrdup(unpack_format_name(f));
 }
 
 /*
@@ -496,7 +498,7 @@ static int unpack_stream(struct scan_ctx *ctx, const char *path, enum unpack_for
 		rc = unpack_tar(ctx, path, &r, depth);
 		goto done;
 	}
-	name = unpack_stream_member_name(path);
+	name = unpack_stream_member_name(path, f);
 	mpath = unpack_member_path(path, name, strlen(name));
 	buf = xmalloc(WINDOW_CHUNK);
 	uint64_t total = 0;
@@ -585,6 +587,19 @@ struct unpack_layer {
 	unsigned container;
 };
 
+/* UTF-16/32 text (utf16.c): scanned as the UTF-8 it transcodes to, and only so. */
+static int sniff_utf16(const unsigned char *d, size_t len)
+{
+	size_t bom;
+	return unpack_text_sniff(d, len, &bom) != UNPACK_TEXT_UTF8;
+}
+
+static int open_utf16(struct scan_ctx *ctx, const char *path, const unsigned char *data,
+                      size_t len, unsigned depth)
+{
+	return unpack_utf16(ctx, path, data, len, depth) < 0 ? -1 : 1;
+}
+
 /* A Git LFS pointer, exactly as git-lfs would recognise one (lfs.c); opened only at the top
  * level and only when the hook names a store: otherwise it is plain text. */
 static int sniff_lfs(const unsigned char *d, size_t len)
@@ -594,6 +609,7 @@ static int sniff_lfs(const unsigned char *d, size_t len)
 }
 
 static const struct unpack_layer layers[] = {
+	{UNPACK_UTF16, sniff_utf16, open_utf16, 0},
 	{UNPACK_ZIP, sniff_zip_head, unpack_zip, 1},
 	{UNPACK_GZIP, sniff_gzip, open_gzip, 1},
 	{UNPACK_XZ, sniff_xz, open_xz, 1},
@@ -613,7 +629,7 @@ static const struct unpack_layer layers[] = {
 };
 
 /* Layers found inside text rather than around it; each gates itself on cheap, sound tests. */
-static const unpack_open_fn embedded[] = {NULL};
+static const unpack_open_fn embedded[] = {unpack_base64, unpack_escaped, NULL};
 
 const struct unpack_layer *unpack_layer_sniff(const unsigned char *data, size_t len)
 {

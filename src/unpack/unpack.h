@@ -2,7 +2,8 @@
  * unpack: the layers. A layer is a wrapping that must come off before the
  * detectors can see what it holds: a container (zip, tar; 7z, RAR, cpio, ISO 9660,
  * ar through libarchive), a compressed stream (gzip, xz, bzip2, zstd; lz4, lzip, .Z
- * through libarchive), a Git LFS pointer. Each is recognised by its
+ * through libarchive), a text encoding (UTF-16/32), a Git LFS pointer; and the
+ * layers that live inside text (base64 runs, escaped strings). Each is recognised by its
  * bytes, opened within the budgets of struct scan_limits, and hands every inner
  * content back with scan_emit(); it never calls the pipeline or the detectors.
  * Budget and corruption problems become archive-limit / archive-corrupt findings

@@ -116,6 +116,7 @@ enum unpack_format {
 	UNPACK_ISO9660,
 	UNPACK_AR,
 	UNPACK_LFS, /* a Git LFS pointer (lfs.c): replaced by its object when a store is known */
+	UNPACK_UTF16, /* UTF-16/32 text (utf16.c): replaced by its UTF-8 */
 };
 
 /* Recognises a container by its first bytes (zip with a prefix too). */
@@ -223,8 +224,9 @@ int unpack_libarchive(struct scan_ctx *ctx, const char *path, const unsigned cha
                       size_t len, unsigned depth);
 
 /* The member name of a decompressed single stream: the base name of path without its
- * compression suffix ("x.tgz" -> "x.tar", "s.lz4" -> "s"). Caller frees. */
-char *unpack_stream_member_name(const char *path);
+ * compression suffix ("x.tgz" -> "x.tar", "s.lz4" -> "s"), else the name of format f
+ * ("x!base64@L3" -> "gzip"). Caller frees. */
+char *unpack_stream_member_name(const char *path, enum unpack_format f);
 
 /* Git LFS (lfs.c): a pointer at the top level, when ctx->lfs names a store, is replaced by
  * its object, scanned as `path` at depth + 1 (returns 1: the pointer text itself is not
@@ -232,6 +234,30 @@ char *unpack_stream_member_name(const char *path);
  * returns 0 (the pointer is plain text). -1 on an internal error. */
 int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
+
+/*
+ * Encoding layers. Each scans what it decodes with scan_emit(depth + 1) under the byte
+ * and depth budgets, naming it "<path>!<layer>"; content it does not recognise adds
+ * nothing. Each returns 0, or -1 on an internal error.
+ */
+enum unpack_text {
+	UNPACK_TEXT_UTF8 = 0, /* anything not recognised as one of the others */
+	UNPACK_TEXT_UTF16LE,
+	UNPACK_TEXT_UTF16BE,
+	UNPACK_TEXT_UTF32LE,
+	UNPACK_TEXT_UTF32BE,
+};
+/* The text encoding of the content (*bom: bytes of byte-order mark); utf16.c. */
+enum unpack_text unpack_text_sniff(const unsigned char *data, size_t len, size_t *bom);
+/* UTF-16/32 text, transcoded whole to UTF-8: "<path>!utf-16le" (utf16.c). */
+int unpack_utf16(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                 unsigned depth);
+/* base64 runs long enough to hold a credential: "<path>!base64@L<line>" (base64.c). */
+int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                  unsigned depth);
+/* JSON behind escapes (a string value, a pg COPY line): "<path>!unescaped@L<line>" (escaped.c). */
+int unpack_escaped(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
+                   unsigned depth);
 
 /* 1 if a 512-byte block is a tar header with a valid checksum. */
 int tar_header_valid(const unsigned char *block);

@@ -239,7 +239,7 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	gzip -c s.newc.bin >initrd.img
 	run sg scan initrd.img
 	assert_status 1
-	assert_output_contains "initrd.img!initrd.img!envs/prod/terraform.tfstate"
+	assert_output_contains "initrd.img!gzip!envs/prod/terraform.tfstate"
 }
 
 @test "a Debian package (ar of control and data tarballs) with state in its data is blocked" {

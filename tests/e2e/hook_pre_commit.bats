@@ -212,3 +212,14 @@ teardown() { teardown_tmp; }
 	assert_output_contains "keyed.zip!terraform-provider-example_v1.0.0_x5"
 	assert_output_contains "member_bytes"
 }
+
+@test "a commit of a state saved by PowerShell as UTF-16 is rejected on its transcoded text" {
+	state_json | iconv -f UTF-8 -t UTF-16 >backup.json
+	git add backup.json
+	run git commit -q -m "add backup"
+	assert_status 1
+	assert_output_contains "tf-state"
+	assert_output_contains "backup.json!utf-16le"
+	[[ $(git log --oneline | wc -l) -eq 1 ]]
+	[[ $(git diff --cached --name-only) == backup.json ]]
+}

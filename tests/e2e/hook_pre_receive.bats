@@ -186,3 +186,23 @@ PY
 	assert_output_contains "s.json"
 	assert_output_contains "refs/heads/main"
 }
+
+@test "a pushed Kubernetes backend secret (base64 of gzip of state) is rejected by the server" {
+	before=$(server_tip main)
+	mkdir -p k8s
+	cat >k8s/tfstate-default-prod.yaml <<YAML
+apiVersion: v1
+data:
+  tfstate: $(state_json | gzip -n | base64 -w0)
+kind: Secret
+metadata:
+  name: tfstate-default-prod
+type: Opaque
+YAML
+	git add k8s && git commit -q --no-verify -m "backup the backend secret"
+	run git push --no-verify origin main
+	assert_status 1
+	assert_output_contains "remote: BLOCK"
+	assert_output_contains "k8s/tfstate-default-prod.yaml!base64@L3!gzip"
+	[[ $(server_tip main) == "$before" ]]
+}

@@ -96,3 +96,50 @@ PY
 	run_bounded 30 400 "$STATEGUARD" scan r
 	assert_decided
 }
+
+@test "a base64'd gzip bomb of 4 GiB of zeros is refused as archive-limit in well under a second" {
+	hostile b64_gzip_bomb bomb.yaml
+	local t0=$EPOCHREALTIME
+	scan_blocks archive-limit 20 300 bomb.yaml
+	assert_output_contains "bomb.yaml!base64@L1"
+	assert_rss_below
+	is_asan || awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a < 1.0) }' ||
+		{ echo "took $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }') s"; return 1; }
+}
+
+@test "a state base64-encoded 30 times stops at the depth budget with an archive-limit block" {
+	hostile b64_nested30 nested.txt
+	scan_blocks archive-limit 20 400 nested.txt
+	assert_output_contains "archive_depth"
+	assert_output_contains '!base64@L1!base64@L1!base64@L1!base64@L1!base64@L1'
+}
+
+@test "64 MB of base64 of random bytes scans clean in a few seconds" {
+	hostile b64_random_64m random.txt
+	run_bounded 10 700 "$STATEGUARD" scan random.txt
+	assert_status 0
+	assert_rss_below
+}
+
+@test "a truncated base64 gzip of a state is blocked as a corrupt gzip under its base64 line" {
+	hostile b64_truncated_gzip secret.yaml
+	scan_blocks archive-corrupt 20 300 secret.yaml
+	assert_output_contains "secret.yaml!base64@L4"
+	assert_output_contains "truncated"
+}
+
+@test "UTF-16 with lone surrogates and an odd length ends in a decision, the state still blocked" {
+	hostile utf16_lone_surrogate_odd broken.json
+	scan_blocks tf-state 20 300 broken.json
+	assert_output_contains "text-encoding"
+	hostile utf16_odd_only one.txt
+	run_bounded 20 300 "$STATEGUARD" scan one.txt
+	assert_status 0
+	assert_output_contains "truncated last character"
+}
+
+@test "an escaped state in a JSON string that never closes is still blocked, in bounded time" {
+	hostile escaped_unclosed out.json
+	scan_blocks tf-state 20 300 out.json
+	assert_output_contains "out.json!unescaped@L1"
+}

@@ -5,6 +5,7 @@ Everything is generated here with the python3 stdlib, small on disk and cheap
 to build (compressed data is made once and reused), and enormous, deep,
 lying or truncated once opened. Run without arguments to list the kinds.
 """
+import base64
 import bz2
 import gzip
 import io
@@ -412,6 +413,53 @@ def k_cpio_traversal():
 def k_rar5_truncated():
     r = rar5_bytes([("envs/prod/terraform.tfstate", state(50))])
     return r[: len(r) * 2 // 3]
+
+
+# --- encodings (unpack/utf16.c, base64.c, escaped.c) -----------------------------------
+
+def k_b64_gzip_bomb():
+    """base64 (76 columns) of a gzip of 4 GiB of zeros: 5.6 MB of text."""
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b"\0" * MiB
+    gz = b"".join([c.compress(chunk) for _ in range(4096)] + [c.flush()])
+    return base64.encodebytes(gz)
+
+
+def k_b64_nested30():
+    """A state base64-encoded 30 times over (one line)."""
+    x = state()
+    for _ in range(30):
+        x = base64.b64encode(x)
+    return x
+
+
+def k_b64_random_64m():
+    """64 MB of base64 (76 columns) of pseudo-random bytes: one long run, nothing in it."""
+    import random
+    r = random.Random(13)
+    return base64.encodebytes(r.randbytes(48 * MiB))
+
+
+def k_b64_truncated_gzip():
+    """A Kubernetes-style secret whose base64 gzip of a state is cut in half."""
+    b = base64.b64encode(gzip.compress(state(), mtime=0)).decode()
+    return ("apiVersion: v1\nkind: Secret\ndata:\n  tfstate: %s\n" % b[: len(b) // 2 + 1]).encode()
+
+
+def k_utf16_lone_surrogate_odd():
+    """A UTF-16LE state (with BOM) with a lone high surrogate, a lone low one and an odd last byte."""
+    return (b"\xff\xfe" + state().decode().encode("utf-16le") + b"\x00\xd8A\x00\x00\xdc" + b"\x01")
+
+
+def k_utf16_odd_only():
+    """UTF-16BE BOM then a single byte."""
+    return b"\xfe\xff\x41"
+
+
+def k_escaped_unclosed():
+    """An escaped state in a JSON string that never closes, repeated anchors, and stray escapes."""
+    inner = state().decode().replace("\\", "\\\\").replace('"', '\\"')
+    return ('{"stdout": "' + inner * 50 + "\\x\\u12\\777\\").encode()
 
 
 KINDS = {k[2:]: f for k, f in globals().items() if k.startswith("k_")}

@@ -35,6 +35,9 @@
 #define LLVMFuzzerTestOneInput replay_lfs
 #include "../../fuzz/fuzz_lfs.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput replay_encodings
+#include "../../fuzz/fuzz_encodings.c"
+#undef LLVMFuzzerTestOneInput
 
 /* Replays every file of tests/regress/<dir>; returns how many ran. */
 static int replay_dir(const char *dir, int (*one)(const uint8_t *, size_t))
@@ -118,13 +121,21 @@ static void saved_lfs_inputs_parse_without_crashing(void **state)
 	replay_dir("fuzz_lfs", replay_lfs);
 }
 
+static void saved_encoding_inputs_decode_without_crashing(void **state)
+{
+	(void)state;
+	/* tests/regress/fuzz_encodings holds hostile inputs of each layer: they must still run */
+	assert_true(replay_dir("fuzz_encodings", replay_encodings) >= 3);
+}
+
 static void empty_and_one_byte_inputs_reach_every_target(void **state)
 {
 	(void)state;
 	static const uint8_t one[1] = {0};
 	int (*targets[])(const uint8_t *, size_t) = {replay_pipeline, replay_unpack, replay_detect,
 	                                             replay_hcl, replay_config, replay_prefilter,
-	                                             replay_packread, replay_lfs};
+	                                             replay_packread, replay_lfs,
+	                                             replay_encodings};
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
 		assert_int_equal(targets[i](one, 0), 0);
 		assert_int_equal(targets[i](one, 1), 0);
@@ -142,6 +153,7 @@ int main(void)
 		cmocka_unit_test(saved_prefilter_inputs_agree_across_paths_and_chunks),
 		cmocka_unit_test(saved_packread_inputs_read_without_crashing),
 		cmocka_unit_test(saved_lfs_inputs_parse_without_crashing),
+		cmocka_unit_test(saved_encoding_inputs_decode_without_crashing),
 		cmocka_unit_test(empty_and_one_byte_inputs_reach_every_target),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
