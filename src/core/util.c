@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -515,4 +516,18 @@ const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz)
 	else
 		snprintf(buf, bufsz, "%.1f %s", v, units[u]);
 	return buf;
+}
+
+double util_entropy(const unsigned char *s, size_t n)
+{
+	unsigned cnt[256] = {0};
+	double e = 0;
+	for (size_t i = 0; i < n; i++)
+		cnt[s[i]]++;
+	for (int i = 0; i < 256; i++)
+		if (cnt[i]) {
+			double p = (double)cnt[i] / (double)n;
+			e -= p * log2(p);
+		}
+	return e;
 }

@@ -110,4 +110,7 @@ void util_prefault_stack(void);
 /* Formats bytes as "12.3 MiB" into buf. */
 const char *util_human_bytes(uint64_t n, char *buf, size_t bufsz);
 
+/* Shannon entropy of s[0..n) in bits per byte (0 for n == 0). */
+double util_entropy(const unsigned char *s, size_t n);
+
 #endif

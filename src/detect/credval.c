@@ -29,20 +29,6 @@ static const char *const example_parts[] = {
 	"insert", "fixme", "todo", "lorem", NULL,
 };
 
-static double shannon(const unsigned char *s, size_t n)
-{
-	unsigned cnt[256] = {0};
-	double e = 0;
-	for (size_t i = 0; i < n; i++)
-		cnt[s[i]]++;
-	for (int i = 0; i < 256; i++)
-		if (cnt[i]) {
-			double p = (double)cnt[i] / (double)n;
-			e -= p * log2(p);
-		}
-	return e;
-}
-
 static int has_casefold(const char *v, size_t n, const char *needle)
 {
 	return util_memcasemem((const unsigned char *)v, n, needle, strlen(needle)) != NULL;
@@ -245,7 +231,7 @@ enum cred_verdict cred_judge(const char *v, const char **why)
 	double need = log2((double)n) * 0.9;
 	if (need > 3.0)
 		need = 3.0;
-	if (n < 8 || !(lower || upper) || shannon(u, n) < need) {
+	if (n < 8 || !(lower || upper) || util_entropy(u, n) < need) {
 		*why = n < 8 ? "too short for a secret (under 8 characters)"
 		             : "too plain for a secret (too little randomness)";
 		return CRED_EXAMPLE;

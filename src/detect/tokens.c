@@ -9,7 +9,6 @@
 #include "detect/detect_int.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,20 +40,6 @@ static int is_b32(int c)
 static int is_b64(int c)
 {
 	return is_alnum(c) || c == '+' || c == '/';
-}
-
-static double entropy(const unsigned char *s, size_t n)
-{
-	unsigned cnt[256] = {0};
-	double e = 0;
-	for (size_t i = 0; i < n; i++)
-		cnt[s[i]]++;
-	for (int i = 0; i < 256; i++)
-		if (cnt[i]) {
-			double p = (double)cnt[i] / (double)n;
-			e -= p * log2(p);
-		}
-	return e;
 }
 
 static size_t line_at(struct tok_scan *t, size_t off)
@@ -120,7 +105,7 @@ static size_t aws_key_at(const unsigned char *d, size_t n, size_t i)
 	for (size_t k = start; k < 20; k++)
 		if (!is_b32(d[i + k]))
 			return 0;
-	if (!memcmp(d + i + 13, "EXAMPLE", 7) || entropy(d + i, 20) < 3.0)
+	if (!memcmp(d + i + 13, "EXAMPLE", 7) || util_entropy(d + i, 20) < 3.0)
 		return 0;
 	return 20;
 }
@@ -160,7 +145,7 @@ static int aws_secret_at(const unsigned char *d, size_t n, size_t i)
 	}
 	if (hex || !(up && low && dig) || util_memmem(d + i, 40, "EXAMPLE", 7))
 		return 0;
-	if (entropy(d + i, 40) < 4.0)
+	if (util_entropy(d + i, 40) < 4.0)
 		return 0;
 	/* the shape alone is not evidence: an alphabet run, a placeholder run or a copied
 	 * example word makes it a look-alike (credval.c) */
@@ -246,7 +231,7 @@ static void scan_tfc(struct tok_scan *t)
 		if (!ok || tail < 60 || tail > 70)
 			continue;
 		size_t len = 14 + 9 + tail;
-		if (entropy(t->d + s, len) < 3.5)
+		if (util_entropy(t->d + s, len) < 3.5)
 			continue;
 		report(t, "tfc-token", "HCP Terraform / Terraform Enterprise API token", s, t->d + s,
 		       len, "revoke it in the HCP Terraform/TFE token settings");
@@ -271,7 +256,7 @@ static void scan_tfc(struct tok_scan *t)
 		const unsigned char *val = t->d + v;
 		size_t vl = e - v;
 		if (vl < 16 || val[0] == '$' || val[0] == '<' || val[0] == '{' || val[0] == '%' ||
-		    util_memmem(val, vl, ".atlasv1.", 9) || entropy(val, vl) < 3.0)
+		    util_memmem(val, vl, ".atlasv1.", 9) || util_entropy(val, vl) < 3.0)
 			continue;
 		report(t, "tfc-token", "Terraform host token in a TF_TOKEN_* variable", v, val, vl,
 		       "revoke it on that host and pass it from a secret store");
@@ -299,7 +284,7 @@ static void scan_vault(struct tok_scan *t)
 				continue;
 			while (at + 4 + len < t->n && vault_char(t->d[at + 4 + len]))
 				len++;
-			if (len < kinds[k].lo || len > kinds[k].hi || entropy(t->d + at, len + 4) < 3.5)
+			if (len < kinds[k].lo || len > kinds[k].hi || util_entropy(t->d + at, len + 4) < 3.5)
 				continue;
 			report(t, "vault-token", "HashiCorp Vault token", at, t->d + at, len + 4,
 			       "revoke it (vault token revoke) and remove it from the history");

@@ -381,7 +381,7 @@ struct b64_scan {
 	const unsigned char *d;
 	size_t n;
 	unsigned depth;
-	size_t line, line_off; /* line of line_off (offsets only grow) */
+	struct unpack_lines lines; /* the line of an offset, for names */
 	struct membuf out, keyed;
 	size_t chars;          /* characters of the run just read */
 	int stop;              /* a budget ran out: nothing more is decoded */
@@ -393,17 +393,6 @@ struct b64_scan {
 	size_t npend, pend_cap;
 };
 
-static size_t line_of(struct b64_scan *s, size_t off)
-{
-	const unsigned char *p = s->d + s->line_off, *e = s->d + off;
-	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		s->line++;
-		p++;
-	}
-	s->line_off = off;
-	return s->line;
-}
-
 /* Hands one decoded value of the run at `start` on, if it can matter (or `matters`). */
 static int value_scan(struct b64_scan *s, size_t start, size_t chars, const unsigned char *emit,
                       size_t elen, int matters)
@@ -412,7 +401,7 @@ static int value_scan(struct b64_scan *s, size_t start, size_t chars, const unsi
 	    find_run(emit, elen, 0) == elen /* not base64 again */)
 		return 0;
 	char name[40];
-	snprintf(name, sizeof(name), "base64@L%zu", line_of(s, start));
+	snprintf(name, sizeof(name), "base64@L%zu", unpack_line_at(&s->lines, start));
 	char *inner = unpack_member_path(s->path, name, strlen(name));
 	int rc = 0;
 	if (s->depth >= s->ctx->limits->archive_depth) {
@@ -514,7 +503,7 @@ static void table_init(void)
 int unpack_base64(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                   unsigned depth)
 {
-	struct b64_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .line = 1};
+	struct b64_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .lines = {data, 0, 1}};
 	int rc = 0;
 	pthread_once(&table_once, table_init);
 	size_t p = 0, at;

@@ -186,20 +186,9 @@ struct esc_scan {
 	const unsigned char *d;
 	size_t n;
 	unsigned depth;
-	size_t line, line_off;
+	struct unpack_lines lines; /* the line of an offset, for names */
 	struct membuf out;
 };
-
-static size_t line_of(struct esc_scan *s, size_t off)
-{
-	const unsigned char *p = s->d + s->line_off, *e = s->d + off;
-	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		s->line++;
-		p++;
-	}
-	s->line_off = off;
-	return s->line;
-}
 
 /* Scans the unescaped unit that starts at `start` if it can matter. */
 static int unit_scan(struct esc_scan *s, size_t start)
@@ -214,7 +203,7 @@ static int unit_scan(struct esc_scan *s, size_t start)
 	if (!ulen || !scan_may_match(s->ctx, u, ulen))
 		return 0;
 	char name[40];
-	snprintf(name, sizeof(name), "unescaped@L%zu", line_of(s, start));
+	snprintf(name, sizeof(name), "unescaped@L%zu", unpack_line_at(&s->lines, start));
 	char *inner = unpack_member_path(s->path, name, strlen(name));
 	int rc = 0;
 	if (s->depth >= s->ctx->limits->archive_depth) {
@@ -245,7 +234,7 @@ done:
 int unpack_escaped(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                    unsigned depth)
 {
-	struct esc_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .line = 1};
+	struct esc_scan s = {.ctx = ctx, .path = path, .d = data, .n = len, .depth = depth, .lines = {data, 0, 1}};
 	/* done: units end there; floor: backward searches never go below it (each byte is
 	 * looked at backwards once, whatever the number of anchors) */
 	size_t done = 0, floor = 0;

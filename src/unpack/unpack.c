@@ -291,6 +291,17 @@ void membuf_reserve(struct membuf *b, size_t n)
 	}
 }
 
+size_t unpack_line_at(struct unpack_lines *l, size_t off)
+{
+	const unsigned char *p = l->d + l->off, *e = l->d + off;
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		l->line++;
+		p++;
+	}
+	l->off = off;
+	return l->line;
+}
+
 void membuf_start(struct membuf *b, uint64_t declared)
 {
 	membuf_reserve(b, declared < MEMBUF_PREALLOC_MAX ? (size_t)declared + 1 : MEMBUF_PREALLOC_MAX);

@@ -235,6 +235,15 @@ char *unpack_stream_member_name(const char *path, enum unpack_format f);
 int unpack_lfs(struct scan_ctx *ctx, const char *path, const unsigned char *data, size_t len,
                unsigned depth);
 
+/* The line number of offsets into text, asked in increasing order (each newline is
+ * counted once): how the layers found inside text name what they decode ("@L3"). */
+struct unpack_lines {
+	const unsigned char *d;
+	size_t off;  /* the last offset asked */
+	size_t line; /* its line, from 1 */
+};
+size_t unpack_line_at(struct unpack_lines *l, size_t off);
+
 /*
  * Encoding layers. Each scans what it decodes with scan_emit(depth + 1) under the byte
  * and depth budgets, naming it "<path>!<layer>"; content it does not recognise adds
