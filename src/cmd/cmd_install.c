@@ -70,9 +70,9 @@ static int read_shim(unsigned char **data, size_t *len, const char *self)
 		free(p);
 	}
 	if (rc < 0)
-		sg_error("cannot find the hook shim '%s' (looked next to %s, in ../share/stateguard/hooks "
-		         "and ../hooks); reinstall stateguard or set STATEGUARD_HOOKS_DIR",
-		         SHIM_NAME, self);
+		sg_error("cannot find the hook shim '%s' (looked in ../share/stateguard/hooks, ../hooks "
+		         "and ../../hooks from %s%s); reinstall stateguard or set STATEGUARD_HOOKS_DIR",
+		         SHIM_NAME, self, env && *env ? ", and in STATEGUARD_HOOKS_DIR" : "");
 	free(dir);
 	return rc;
 }
