@@ -230,7 +230,7 @@ def libarchive_formats(st):
         with tempfile.TemporaryDirectory() as d:
             with open(os.path.join(d, "terraform.tfstate"), "wb") as f:
                 f.write(st)
-            iso = subprocess.run(["genisoimage", "-quiet", "-R", "-J", "-no-pad", "-o", "-", d],
+            iso = subprocess.run(["genisoimage", "-quiet", "-input-charset", "utf-8", "-R", "-J", "-no-pad", "-o", "-", d],
                                  stdout=subprocess.PIPE, check=True).stdout
             if len(iso) <= 65536:  # fuzz/run.sh -max_len
                 out["iso9660"] = iso

@@ -160,7 +160,7 @@ make_formats() {
 	(cd d && find envs notes.txt | cpio -o -H odc --quiet >../s.odc)
 	(cd d && find envs notes.txt | cpio -o -H bin --quiet >../s.cpiobin)
 	(cd d && ar rc ../s.a envs/prod/terraform.tfstate notes.txt)
-	genisoimage -quiet -R -J -graft-points -o s.iso envs=d/envs notes.txt=d/notes.txt
+	genisoimage -quiet -input-charset utf-8 -R -J -graft-points -o s.iso envs=d/envs notes.txt=d/notes.txt
 	afx rar4 s.rar4
 	afx rar5 s.rar5
 	for f in s.7z s.newc s.odc s.cpiobin s.a s.iso s.rar4 s.rar5; do mv "$f" "$f.bin"; done
@@ -186,7 +186,7 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	mkdir u
 	afx state "u/päx-prod.tfstate"
 	(cd u && 7z a -bd -bso0 ../u.7z "päx-prod.tfstate")
-	genisoimage -quiet -J -o u.iso u
+	genisoimage -quiet -input-charset utf-8 -J -o u.iso u
 	run sg scan u.7z u.iso
 	assert_status 1
 	assert_output_contains "u.7z!päx-prod.tfstate"
@@ -219,7 +219,7 @@ assert not any(r.startswith("archive-") for r, _ in rules), rules' "$output" "$f
 	(cd d && 7z a -bd -bso0 ../c.7z notes.txt logo.bin)
 	(cd d && printf 'notes.txt\nlogo.bin\n' | cpio -o -H newc --quiet >../c.cpio)
 	(cd d && ar rc ../c.a notes.txt logo.bin)
-	genisoimage -quiet -R -J -o c.iso d
+	genisoimage -quiet -input-charset utf-8 -R -J -o c.iso d
 	afx rar4-clean c4.rar
 	afx rar5-clean c5.rar
 	head -c 6000000 /dev/urandom | base64 | lz4 -q >c.lz4 # 4 MiB blocks: counted input lags output

@@ -453,7 +453,7 @@ PY
 	(cd d && 7z a -bd -bso0 ../t.7z terraform.tfstate pad.bin)
 	(cd d && printf 'pad.bin\nterraform.tfstate\n' | cpio -o -H newc --quiet >../t.cpio)
 	(cd d && ar rc ../t.a pad.bin terraform.tfstate)
-	genisoimage -quiet -R -o t.iso d
+	genisoimage -quiet -input-charset utf-8 -R -o t.iso d
 	lz4 -q -c d/terraform.tfstate >t.lz4
 	lzip -c d/terraform.tfstate >t.lz
 	hostile rar5_truncated t.rar
