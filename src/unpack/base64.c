@@ -411,13 +411,15 @@ static int value_scan(struct b64_scan *s, size_t start, size_t chars, const unsi
 		s->stop = 1;
 		goto done;
 	}
-	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, 0, chars, elen);
+	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, s->ctx->held,
+	                                          chars, elen);
 	if (l != UNPACK_OK) {
 		unpack_report_limit(s->ctx, inner, l, "base64-decoded content");
 		s->stop = 1;
 		goto done;
 	}
 	s->ctx->inflated += elen;
+	s->ctx->held += elen;
 	/* content handed on is NUL-terminated, like every source's */
 	unsigned char *copy = xmalloc(elen + 1);
 	memcpy(copy, emit, elen);

@@ -214,13 +214,15 @@ static int unit_scan(struct esc_scan *s, size_t start)
 		rc = 1;
 		goto done;
 	}
-	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, 0, ulen, ulen);
+	enum unpack_limit l = unpack_budget_check(s->ctx->limits, s->ctx->inflated, s->ctx->held,
+	                                          ulen, ulen);
 	if (l != UNPACK_OK) {
 		unpack_report_limit(s->ctx, inner, l, "unescaped text");
 		rc = 1;
 		goto done;
 	}
 	s->ctx->inflated += ulen;
+	s->ctx->held += ulen;
 	unsigned char *copy = xmalloc(ulen + 1);
 	memcpy(copy, u, ulen);
 	copy[ulen] = '\0';

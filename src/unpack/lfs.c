@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -279,13 +278,10 @@ static int scan_object(struct scan_ctx *ctx, const char *path, int fd, uint64_t 
 	int rc = -1;
 
 	if (size <= ctx->limits->file_bytes) {
-		void *map = NULL;
-		if (size > 0) {
-			map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (map == MAP_FAILED)
-				return -1;
-			madvise(map, (size_t)size, MADV_SEQUENTIAL);
-		}
+		/* mapped like a file of `scan` (NUL after the content, pages given back as read) */
+		const unsigned char *map = NULL;
+		if (size > 0 && !(map = util_map_fd(fd, (size_t)size)))
+			return -1;
 		const unsigned char *data = map ? map : (const unsigned char *)"";
 		if (EVP_DigestUpdate(md, data, (size_t)size) == 1 &&
 		    EVP_DigestFinal_ex(md, dig, &dl) == 1 && dl == 32) {
@@ -294,8 +290,7 @@ static int scan_object(struct scan_ctx *ctx, const char *path, int fd, uint64_t 
 		} else {
 			errno = EIO;
 		}
-		if (map)
-			munmap(map, (size_t)size);
+		util_unmap(map, (size_t)size);
 		return rc;
 	}
 	/* above file_bytes: never read whole; the name and the streaming prefilter decide */

@@ -28,8 +28,6 @@
 #include "core/util.h"
 #include "unpack/unpack_int.h"
 
-/* A member's buffer starts at its declared size up to this; beyond, it grows as bytes arrive. */
-#define LA_PREALLOC_MAX ((size_t)16 << 20)
 /* Bytes asked of archive_read_data at a time. */
 #define LA_CHUNK ((size_t)64 << 10)
 /* Output not yet matched by counted input: libarchive's lz4 filter counts a block's input
@@ -488,23 +486,22 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 
 	if (declared) {
 		/* sizes only: the ratio is judged on what the archive really inflates, below */
-		enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, 0, UINT64_MAX, size);
+		enum unpack_limit l = unpack_budget_check(lim, ctx->inflated, ctx->held, UINT64_MAX, size);
 		if (l != UNPACK_OK) {
 			util_human_bytes(size, hb, sizeof(hb));
 			snprintf(what, sizeof(what), "%s member declares %s%s", s->format, hb,
 			         l == UNPACK_LIMIT_BYTES ? ", more than what is left of the bytes this file "
-			                                   "may inflate, all levels together"
+			                                   "may hold whole, all levels together"
 			                                 : "");
 			unpack_report_limit(ctx, mpath, l, what);
 			return la_skips_cheaply(s->f) ? LA_NEXT : LA_STOP;
 		}
 	}
-	membuf_reserve(&mb, declared && size < LA_PREALLOC_MAX ? (size_t)size + 1 : LA_PREALLOC_MAX);
+	membuf_start(&mb, declared ? size : UINT64_MAX);
 	for (;;) {
-		if (mb.len == mb.cap)
-			membuf_reserve(&mb, mb.cap * 2);
-		size_t want = mb.cap - mb.len < LA_CHUNK ? mb.cap - mb.len : LA_CHUNK;
-		la_ssize_t k = archive_read_data(s->a, mb.data + mb.len, want);
+		size_t want;
+		unsigned char *dst = membuf_room(&mb, LA_CHUNK, &want);
+		la_ssize_t k = archive_read_data(s->a, dst, want);
 		if (k < 0) {
 			la_report_failure(s, mpath);
 			res = la_skips_cheaply(s->f) && k != ARCHIVE_FATAL ? LA_NEXT : LA_STOP;
@@ -518,7 +515,9 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 		    s->out > LA_RATIO_SLACK &&
 		            unpack_ratio_exceeded(lim, s->out - LA_RATIO_SLACK, in > 0 ? (uint64_t)in : 0)
 		        ? UNPACK_LIMIT_RATIO
-		        : unpack_budget_check(lim, ctx->inflated, mb.len, UINT64_MAX, (uint64_t)k);
+		        /* the member so far, against what earlier members inflated and held */
+		        : unpack_budget_check(lim, ctx->inflated - mb.len, ctx->held, UINT64_MAX,
+		                              (uint64_t)mb.len + (uint64_t)k);
 		if (l != UNPACK_OK) {
 			if (l == UNPACK_LIMIT_RATIO)
 				snprintf(what, sizeof(what), "%s archive inflates more than %llu:1 (a "
@@ -547,6 +546,7 @@ static enum la_result la_read_member(struct la_state *s, struct archive_entry *e
 		res = LA_STOP;
 		goto done;
 	}
+	ctx->held += mb.len;
 	if (s->caller)
 		uselocale(s->caller);
 	if (scan_emit(ctx, mpath, mb.data, mb.len, s->depth + 1) < 0)

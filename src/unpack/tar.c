@@ -182,8 +182,8 @@ static int tar_scan_data(struct scan_ctx *ctx, const char *mpath, struct reader 
 	if (left)
 		*truncated = 1;
 	else
-		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
-		                          mb.len, depth + 1);
+		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len,
+		               depth + 1);
 	membuf_free(&mb);
 	return rc;
 }

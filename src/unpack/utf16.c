@@ -179,13 +179,14 @@ int unpack_utf16(struct scan_ctx *ctx, const char *path, const unsigned char *da
 	}
 	/* what the text becomes (at most 1.5x) is charged like unpacked bytes */
 	uint64_t most = (uint64_t)(len - bom) / 2 * 3;
-	enum unpack_limit l = unpack_budget_check(ctx->limits, ctx->inflated, 0, most, most);
+	enum unpack_limit l = unpack_budget_check(ctx->limits, ctx->inflated, ctx->held, most, most);
 	if (l != UNPACK_OK) {
 		unpack_report_limit(ctx, inner, l, "text transcoded from UTF-16/UTF-32 is too large");
 		goto done;
 	}
 	transcode(enc, data + bom, len - bom, &t);
 	ctx->inflated += t.len;
+	ctx->held += t.len;
 	if (t.replaced || t.trailing)
 		report_invalid(ctx, inner, enc, &t);
 	t.out[t.len] = '\0';

@@ -1,8 +1,9 @@
 /*
  * window: the verdict on an archive member too big to read whole, seen once in
  * order, keeping only its first 512 and last 64 KiB bytes: the streaming checks
- * the pipeline installed (scan_stream_*, the detectors') judge the content; a member that is itself a container (head sniff, or
- * a zip end record at the tail) blocks, as it cannot be opened from a window.
+ * the pipeline installed (scan_stream_*, the detectors') judge the content; a
+ * member that is itself wrapped (a layer's sniff on its head, or a zip end record
+ * at its tail: an archive, UTF-16 text) blocks, as it cannot be opened from a window.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ void window_close(struct window *w, struct scan_ctx *ctx, const char *mpath,
 	if (f != UNPACK_NONE) {
 		char what[200], hb[32];
 		snprintf(what, sizeof(what),
-		         "a %s member that is a %s archive, too large to open from a streaming window",
+		         "a %s member holding %s content, too large to open from a streaming window",
 		         util_human_bytes(w->size, hb, sizeof(hb)), unpack_format_name(f));
 		unpack_report_limit(ctx, mpath, why, what);
 		window_discard(w);

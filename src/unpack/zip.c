@@ -278,17 +278,35 @@ static int zip_refused(struct scan_ctx *ctx, const zip_stat_t *st, uint64_t in, 
 	return 1;
 }
 
-/* Streams an opened entry through a window (WINDOW_CHUNK at a time) and judges it. */
-static void zip_window_entry(struct scan_ctx *ctx, zip_file_t *zf, uint64_t size,
-                             const char *mpath, enum unpack_limit why)
+/* Inflates entry i under our caps and scans it (whole, or through a window). */
+static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
+                          const char *mpath, unsigned depth)
 {
+	uint64_t size = st->size;
+	enum unpack_limit why;
+	if (zip_refused(ctx, st, st->comp_method == ZIP_CM_STORE ? size : st->comp_size, mpath, &why))
+		return 0;
+	zip_file_t *zf = zip_fopen_index(za, i, 0);
+	if (!zf) {
+		unpack_report_corrupt(ctx, mpath, "zip", "member cannot be opened: %s", zip_strerror(za));
+		return 0;
+	}
+	struct membuf mb = {0};
 	struct window w;
-	unsigned char *buf = xmalloc(WINDOW_CHUNK);
+	unsigned char *chunk = NULL;
 	uint64_t got = 0;
-	int bad = 0;
-	window_open(&w, ctx);
+	int bad = 0, rc = 0;
+	if (why == UNPACK_OK) {
+		membuf_start(&mb, size);
+	} else {
+		window_open(&w, ctx);
+		chunk = xmalloc(WINDOW_CHUNK);
+	}
 	for (;;) {
-		zip_int64_t k = zip_fread(zf, buf, WINDOW_CHUNK);
+		/* whole: read in place, one byte more than declared reveals a liar */
+		size_t want = WINDOW_CHUNK;
+		unsigned char *dst = chunk ? chunk : membuf_room(&mb, size + 1 - got, &want);
+		zip_int64_t k = zip_fread(zf, dst, want);
 		if (k < 0) {
 			unpack_report_corrupt(ctx, mpath, "zip", "%s", zip_file_strerror(zf));
 			bad = 1;
@@ -305,75 +323,29 @@ static void zip_window_entry(struct scan_ctx *ctx, zip_file_t *zf, uint64_t size
 			bad = 1;
 			break;
 		}
-		window_feed(&w, buf, (size_t)k);
+		if (chunk)
+			window_feed(&w, dst, (size_t)k);
+		else
+			mb.len += (size_t)k;
 	}
+	zip_fclose(zf);
 	if (!bad && got < size) {
 		unpack_report_corrupt(ctx, mpath, "zip",
 		                      "member inflates to %llu bytes, less than the %llu it declares",
 		                      (unsigned long long)got, (unsigned long long)size);
 		bad = 1;
 	}
-	if (bad)
-		window_discard(&w);
-	else
-		window_close(&w, ctx, mpath, why);
-	free(buf);
-}
-
-/* Inflates entry i under our caps and scans it (whole, or through a window). */
-static int zip_scan_entry(struct scan_ctx *ctx, zip_t *za, zip_uint64_t i, const zip_stat_t *st,
-                          const char *mpath, unsigned depth)
-{
-	uint64_t size = st->size;
-	enum unpack_limit why;
-	if (zip_refused(ctx, st, st->comp_method == ZIP_CM_STORE ? size : st->comp_size, mpath, &why))
-		return 0;
-	zip_file_t *zf = zip_fopen_index(za, i, 0);
-	if (!zf) {
-		unpack_report_corrupt(ctx, mpath, "zip", "member cannot be opened: %s", zip_strerror(za));
-		return 0;
-	}
-	if (why != UNPACK_OK) {
-		zip_window_entry(ctx, zf, size, mpath, why);
-		zip_fclose(zf);
-		return 0;
-	}
-	struct membuf mb = {0};
-	int bad = 0, rc = 0;
-	membuf_start(&mb, size);
-	for (;;) {
-		size_t want;
-		unsigned char *dst = membuf_room(&mb, size + 1 - mb.len, &want);
-		zip_int64_t k = zip_fread(zf, dst, want);
-		if (k < 0) {
-			unpack_report_corrupt(ctx, mpath, "zip", "%s", zip_file_strerror(zf));
-			bad = 1;
-			break;
-		}
-		if (k == 0)
-			break;
-		ctx->inflated += (uint64_t)k;
-		mb.len += (size_t)k;
-		if (mb.len > size) {
-			unpack_report_corrupt(ctx, mpath, "zip",
-			                      "member inflates to more than the %llu bytes it declares",
-			                      (unsigned long long)size);
-			bad = 1;
-			break;
-		}
-	}
-	zip_fclose(zf);
-	if (!bad && mb.len < size) {
-		unpack_report_corrupt(ctx, mpath, "zip",
-		                      "member inflates to %zu bytes, less than the %llu it declares",
-		                      mb.len, (unsigned long long)size);
-		bad = 1;
-	}
-	if (!bad) {
+	if (chunk) {
+		if (bad)
+			window_discard(&w);
+		else
+			window_close(&w, ctx, mpath, why);
+	} else if (!bad) {
 		ctx->held += mb.len;
-		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"",
-		                          mb.len, depth + 1);
+		rc = scan_emit(ctx, mpath, mb.data ? mb.data : (const unsigned char *)"", mb.len,
+		               depth + 1);
 	}
+	free(chunk);
 	membuf_free(&mb);
 	return rc;
 }

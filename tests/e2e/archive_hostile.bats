@@ -217,6 +217,17 @@ PY
 	assert_output_contains "aws-access-key"
 }
 
+@test "a libarchive member that grows past member_bytes with no declared size is refused, not held" {
+	head -c 300000 /dev/urandom | base64 > big.txt
+	lz4 -q -c big.txt > big.txt.lz4
+	echo '{"limits": {"member_bytes": 100000}}' > small-member.json
+	run sg scan --config small-member.json big.txt.lz4
+	assert_status 1
+	assert_output_contains "archive-limit"
+	assert_output_contains "big.txt.lz4!big.txt"
+	assert_output_contains "member_bytes"
+}
+
 @test "a nested archive above member_bytes is refused: it cannot be opened from a window" {
 	head -c 5000 /dev/urandom > blob.bin
 	zip -q one.zip blob.bin
